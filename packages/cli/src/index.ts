@@ -1,0 +1,1 @@
+export { runCli, usage } from './run-cli.js';

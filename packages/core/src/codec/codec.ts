@@ -1,0 +1,30 @@
+import type { AggregateInput } from './aggregate-input.js';
+import type { PackedStrings } from './packed-strings.js';
+
+/**
+ * The hot-path operations, implemented twice with byte-identical results: in C++ (@shardline/native)
+ * and in TypeScript (typescriptCodec). These low-level methods trust their caller for semantics
+ * (key lengths, decimal hash keys) but never read or write out of bounds: bad offsets throw.
+ */
+export interface Codec {
+  readonly implementation: 'native' | 'typescript';
+
+  /** Writes MD5(key i) as 16 big-endian bytes at out[16 i]. `out` must hold 16 × count bytes. */
+  hashPackedKeys(keys: PackedStrings, out: Uint8Array): void;
+
+  /** Exact byte size of the complete aggregated record (magic + protobuf + MD5) for `input`. */
+  aggregateSize(input: AggregateInput): number;
+
+  /**
+   * Writes the complete aggregated record for `input` into `out` at `offset` and returns the number
+   * of bytes written (equal to aggregateSize). Throws RangeError when `out` is too small.
+   */
+  encodeAggregate(input: AggregateInput, out: Uint8Array, offset?: number): number;
+
+  /**
+   * For each of `count` 16-byte big-endian hash keys in `hashes`, writes to out[i] the index of the
+   * first shard whose ending hash key (16 bytes each in `rangeEnds`, ascending) is >= the hash, or
+   * `shardCount` when the hash is above every end.
+   */
+  lookupShards(hashes: Uint8Array, count: number, rangeEnds: Uint8Array, shardCount: number, out: Uint32Array): void;
+}

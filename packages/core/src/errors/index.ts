@@ -1,0 +1,12 @@
+export { AbortedError } from './aborted-error.js';
+export { AwsServiceError, isRetriableAwsError } from './aws-service-error.js';
+export { ClosedError } from './closed-error.js';
+export { type ErrorCode, ErrorCodes } from './error-codes.js';
+export { InvalidArgumentError } from './invalid-argument-error.js';
+export { InvalidConfigError } from './invalid-config-error.js';
+export { InvalidHashKeyError } from './invalid-hash-key-error.js';
+export { InvalidPartitionKeyError } from './invalid-partition-key-error.js';
+export { NativeLoadError } from './native-load-error.js';
+export { NetworkError } from './network-error.js';
+export { RecordTooLargeError } from './record-too-large-error.js';
+export { ShardlineError, type ShardlineErrorOptions } from './shardline-error.js';
