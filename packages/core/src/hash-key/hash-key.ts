@@ -63,6 +63,9 @@ export function hashKeyBytesToDecimal(bytes: Uint8Array, offset = 0): string {
 
 /** Compares two 16-byte big-endian hash keys; negative, zero or positive like Array#sort. */
 export function compareHashKeyBytes(a: Uint8Array, aOffset: number, b: Uint8Array, bOffset: number): number {
+  if (aOffset < 0 || aOffset + 16 > a.length || bOffset < 0 || bOffset + 16 > b.length) {
+    throw new RangeError('hash key bytes out of range');
+  }
   for (let i = 0; i < 16; i++) {
     const d = (a[aOffset + i] as number) - (b[bOffset + i] as number);
     if (d !== 0) return d;

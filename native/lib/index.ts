@@ -1,0 +1,11 @@
+export type { AggregateOptions } from './aggregate-options.js';
+export { AGGREGATE_DEFAULTS } from './aggregate-options.js';
+export type { AggregateRecord } from './aggregate-record.js';
+export { aggregateSize } from './aggregate-size.js';
+export type { CodecInfo, LoadAttempt } from './codec-info.js';
+export { type EncodeAggregateOptions, encodeAggregate } from './encode-aggregate.js';
+export { codecInfo, getCodec } from './get-codec.js';
+export { hashKeys } from './hash-keys.js';
+export { FALLBACK_WARNING_CODE, type LoadCodecOptions, loadCodec } from './load-codec.js';
+export { lookupShards } from './lookup-shards.js';
+export { MAX_PARTITION_KEY_BYTES } from './packed-validation.js';

@@ -1,0 +1,156 @@
+// N-API surface of shardline_native. Every entry point validates its arguments completely before
+// touching memory: a malformed call throws a JS exception and can never crash the process.
+#include <napi.h>
+
+#include <cstdint>
+#include <string>
+
+#include "aggregate.h"
+#include "args.h"
+#include "md5.h"
+#include "packed.h"
+#include "shard-lookup.h"
+
+namespace shardline {
+
+namespace {
+
+// Bumped whenever an exported function's signature or semantics change, so the loader can reject a
+// stale prebuild instead of calling it with the wrong arguments.
+constexpr uint32_t kBindingAbi = 1;
+
+std::string Prefixed(const char* function, const char* message) {
+  return std::string(function) + ": " + message;
+}
+
+}  // namespace
+
+// One instance per JS environment (main thread, each worker), holding scratch memory reused across
+// calls so steady-state encoding allocates nothing.
+class ShardlineNative : public Napi::Addon<ShardlineNative> {
+ public:
+  ShardlineNative(Napi::Env env, Napi::Object exports) {
+    DefineAddon(exports, {
+                             InstanceMethod("hashPackedKeys", &ShardlineNative::HashPackedKeys),
+                             InstanceMethod("aggregateSize", &ShardlineNative::AggregateSize),
+                             InstanceMethod("encodeAggregate", &ShardlineNative::EncodeAggregate),
+                             InstanceMethod("lookupShards", &ShardlineNative::LookupShards),
+                             InstanceValue("abi", Napi::Number::New(env, kBindingAbi), napi_enumerable),
+                         });
+  }
+
+ private:
+  // hashPackedKeys(bytes: Uint8Array, offsets: Uint32Array, count: number, out: Uint8Array): undefined
+  Napi::Value HashPackedKeys(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    PackedView keys;
+    uint32_t count = 0;
+    uint8_t* out = nullptr;
+    size_t outLength = 0;
+    if (!ReadPacked(info, 0, "keys", &keys) || !ReadUint32(info, 2, "count", &count) ||
+        !ReadBytes(info, 3, "out", &out, &outLength)) {
+      return env.Undefined();
+    }
+    if (const char* error = CheckPacked(keys, count)) {
+      ThrowRange(env, Prefixed("hashPackedKeys", error).c_str());
+      return env.Undefined();
+    }
+    if (outLength / kMd5DigestSize < count) {
+      ThrowRange(env, "hashPackedKeys: out must hold 16 bytes per key");
+      return env.Undefined();
+    }
+    for (uint32_t i = 0; i < count; i++) {
+      uint32_t start = 0;
+      uint32_t length = 0;
+      if (!keys.Get(i, &start, &length)) {
+        ThrowRange(env, Prefixed("hashPackedKeys", kPackedChanged).c_str());
+        return env.Undefined();
+      }
+      Md5Digest(keys.bytes + start, length, out + kMd5DigestSize * static_cast<size_t>(i));
+    }
+    return env.Undefined();
+  }
+
+  // aggregateSize(pkBytes, pkOffsets, ehkBytes | null, ehkOffsets | null, data, dataOffsets, count): number
+  Napi::Value AggregateSize(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    AggregateView view;
+    if (!ReadAggregate(info, "aggregateSize", &view)) return env.Undefined();
+    return Napi::Number::New(env, static_cast<double>(planner_.TotalSize()));
+  }
+
+  // encodeAggregate(pkBytes, pkOffsets, ehkBytes | null, ehkOffsets | null, data, dataOffsets, count,
+  //                 out: Uint8Array, offset: number): number of bytes written
+  Napi::Value EncodeAggregate(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    uint8_t* out = nullptr;
+    size_t outLength = 0;
+    size_t offset = 0;
+    // Arguments first, so a bad `out` fails before the (comparatively costly) planning pass.
+    if (!ReadBytes(info, 7, "out", &out, &outLength) || !ReadIndex(info, 8, "offset", &offset)) {
+      return env.Undefined();
+    }
+    if (offset > outLength) {
+      ThrowRange(env, "encodeAggregate: offset is past the end of out");
+      return env.Undefined();
+    }
+    AggregateView view;
+    if (!ReadAggregate(info, "encodeAggregate", &view)) return env.Undefined();
+    uint64_t size = planner_.TotalSize();
+    if (size > outLength - offset) {
+      ThrowRange(env, "encodeAggregate: out is too small for the aggregated record");
+      return env.Undefined();
+    }
+    planner_.Write(out + offset);
+    return Napi::Number::New(env, static_cast<double>(size));
+  }
+
+  // lookupShards(hashes: Uint8Array, count, ends: Uint8Array, shardCount, out: Uint32Array): undefined
+  Napi::Value LookupShards(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    uint8_t* hashes = nullptr;
+    size_t hashesLength = 0;
+    uint32_t count = 0;
+    uint8_t* ends = nullptr;
+    size_t endsLength = 0;
+    uint32_t shardCount = 0;
+    uint32_t* out = nullptr;
+    size_t outLength = 0;
+    if (!ReadBytes(info, 0, "hashes", &hashes, &hashesLength) || !ReadUint32(info, 1, "count", &count) ||
+        !ReadBytes(info, 2, "ends", &ends, &endsLength) || !ReadUint32(info, 3, "shardCount", &shardCount) ||
+        !ReadUint32s(info, 4, "out", &out, &outLength)) {
+      return env.Undefined();
+    }
+    if (hashesLength / 16 < count) {
+      ThrowRange(env, "lookupShards: hashes must hold 16 bytes per key");
+    } else if (endsLength / 16 < shardCount) {
+      ThrowRange(env, "lookupShards: ends must hold 16 bytes per shard");
+    } else if (outLength < count) {
+      ThrowRange(env, "lookupShards: out must hold one entry per key");
+    } else {
+      lookup_.Run(hashes, count, ends, shardCount, out);
+    }
+    return env.Undefined();
+  }
+
+  bool ReadAggregate(const Napi::CallbackInfo& info, const char* function, AggregateView* view) {
+    Napi::Env env = info.Env();
+    if (!ReadPacked(info, 0, "partition keys", &view->partitionKeys)) return false;
+    Napi::Value hashKeys = info[2];
+    view->hasExplicitHashKeys = !hashKeys.IsUndefined() && !hashKeys.IsNull();
+    if (view->hasExplicitHashKeys && !ReadPacked(info, 2, "explicit hash keys", &view->explicitHashKeys)) return false;
+    if (!ReadPacked(info, 4, "data", &view->data)) return false;
+    if (!ReadUint32(info, 6, "count", &view->count)) return false;
+    if (const char* error = planner_.Plan(*view)) return ThrowRange(env, Prefixed(function, error).c_str());
+    return true;
+  }
+
+  AggregatePlanner planner_;
+  ShardLookup lookup_;
+};
+
+}  // namespace shardline
+
+// The registration macro pastes its argument into an identifier, so it needs an unqualified name.
+using ShardlineNativeAddon = shardline::ShardlineNative;
+NODE_API_ADDON(ShardlineNativeAddon)

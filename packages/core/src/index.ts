@@ -1,0 +1,4 @@
+export * from './aggregation/index.js';
+export * from './codec/index.js';
+export * from './errors/index.js';
+export * from './hash-key/index.js';
