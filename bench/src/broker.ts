@@ -1,0 +1,501 @@
+/*
+ * `pnpm --filter @shardline/bench run broker`: the same client workload against our broker, kinesalite and
+ * kinesis-local, each in its own child process (so its peak RSS is its own), all on loopback:
+ *   1. PutRecords of 500 x 100-byte records from 1 caller, then from 8 callers, for a fixed time each;
+ *   2. GetRecords of everything written, one reader per shard (Limit 10000), checked against the count;
+ *   3. PutRecords of 4 records of (1 MiB - key) each from 2 callers for a fixed time.
+ * The client is a lean node:http keep-alive client with pre-serialised JSON bodies and a syntactically
+ * valid SigV4 header (none of the brokers verifies it here), so it measures brokers, not SDK overhead.
+ * Prints a table and writes it under "## Broker" in bench/README.md.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'packages/cli/dist/bin/shardline.js');
+const README = join(ROOT, 'bench/README.md');
+const require = createRequire(import.meta.url);
+const PHASE_MS = Number(process.env.BROKER_BENCH_PHASE_MS ?? 6000);
+const BIG_PHASE_MS = Number(process.env.BROKER_BENCH_BIG_PHASE_MS ?? 5000);
+const RSS_GUARD_KB = 4 * 1024 * 1024;
+const SHARDS = 4;
+const STREAM = 'bench';
+
+interface BrokerProcess {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly url: string;
+}
+
+interface PhaseResult {
+  /** CPU seconds the broker process used during the phase: a rate per CPU-second survives a busy machine. */
+  cpuSeconds: number;
+  records: number;
+  bytes: number;
+  seconds: number;
+  latencies: number[];
+  failed: number;
+}
+
+interface BrokerResult {
+  readonly name: string;
+  put1?: PhaseResult;
+  put8?: PhaseResult;
+  read?: PhaseResult & { expected: number };
+  big?: PhaseResult;
+  peakRssMb?: number;
+  error?: string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Preload that forces every listening socket of a third-party broker onto loopback. */
+const LOOPBACK_PRELOAD = `
+const net = require('net');
+const listen = net.Server.prototype.listen;
+net.Server.prototype.listen = function (...args) {
+  if (typeof args[0] === 'object' && args[0] !== null) args[0] = { ...args[0], host: '127.0.0.1' };
+  else if (typeof args[0] === 'number' || (typeof args[0] === 'string' && /^\\d+$/.test(args[0]))) {
+    if (typeof args[1] === 'string') args[1] = '127.0.0.1';
+    else args.splice(1, 0, '127.0.0.1');
+  }
+  return listen.apply(this, args);
+};
+`;
+
+function waitForPort(port: number, child: ChildProcess, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const attempt = (): void => {
+      if (child.exitCode !== null) {
+        reject(new Error(`broker exited with ${child.exitCode}`));
+        return;
+      }
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.on('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`port ${port} never opened`));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
+  });
+}
+
+async function launch(name: string, preload: string): Promise<BrokerProcess> {
+  const port = await freePort();
+  let child: ChildProcess;
+  if (name === 'shardline') {
+    child = spawn(
+      process.execPath,
+      [CLI, 'broker', '--port', String(port), '--limits', 'off', '--create-stream-ms', '0'],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+  } else if (name === 'kinesalite') {
+    const cli = join(dirname(require.resolve('kinesalite/package.json')), 'cli.js');
+    child = spawn(
+      process.execPath,
+      ['--require', preload, cli, '--port', String(port), '--createStreamMs', '0', '--shardLimit', '100'],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+  } else {
+    const main = join(dirname(require.resolve('kinesis-local/package.json')), 'main.js');
+    const tlsPort = await freePort();
+    // It reads its TLS material (server.json) from the working directory.
+    child = spawn(process.execPath, ['--max-old-space-size=4096', '--require', preload, main], {
+      cwd: dirname(main),
+      stdio: ['ignore', 'ignore', 'ignore'],
+      env: {
+        ...process.env,
+        KINESIS_MOCK_PLAIN_PORT: String(port),
+        KINESIS_MOCK_TLS_PORT: String(tlsPort),
+        CREATE_STREAM_DURATION: '1ms',
+        LOG_LEVEL: 'ERROR',
+      },
+    });
+  }
+  await waitForPort(port, child, 60_000);
+  return { name, child, url: `http://127.0.0.1:${port}` };
+}
+
+/** Peak resident set of a process (VmHWM), in MB. */
+function peakRssMb(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
+/** User + system CPU seconds of a process so far (/proc/<pid>/stat, clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function currentRssKb(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+class Client {
+  readonly #agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  readonly #url: string;
+  constructor(url: string) {
+    this.#url = url;
+  }
+
+  call(op: string, body: string | Buffer): Promise<{ status: number; text: string }> {
+    const now = new Date();
+    const amzDate = now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        this.#url,
+        {
+          method: 'POST',
+          agent: this.#agent,
+          timeout: 60_000,
+          headers: {
+            'content-type': 'application/x-amz-json-1.1',
+            'x-amz-target': `Kinesis_20131202.${op}`,
+            'content-length': Buffer.byteLength(body),
+            'x-amz-date': amzDate,
+            authorization: `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/${amzDate.slice(0, 8)}/us-east-1/kinesis/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`${op} timed out`)));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  async json(op: string, input: unknown): Promise<Record<string, unknown>> {
+    const r = await this.call(op, JSON.stringify(input));
+    if (r.status !== 200) throw new Error(`${op}: HTTP ${r.status} ${r.text.slice(0, 200)}`);
+    return (r.text === '' ? {} : JSON.parse(r.text)) as Record<string, unknown>;
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+}
+
+function putBodies(count: number, recordsPerBody: number, dataBytes: number): Buffer[] {
+  const bodies: Buffer[] = [];
+  for (let b = 0; b < count; b++) {
+    const data = Buffer.alloc(dataBytes, 97 + b).toString('base64');
+    const records = Array.from({ length: recordsPerBody }, (_, i) => ({
+      PartitionKey: `pk-${b}-${i}-${Math.random().toString(36).slice(2, 10)}`,
+      Data: data,
+    }));
+    bodies.push(Buffer.from(JSON.stringify({ StreamName: STREAM, Records: records })));
+  }
+  return bodies;
+}
+
+async function putPhase(
+  client: Client,
+  bodies: Buffer[],
+  perBody: number,
+  dataBytes: number,
+  callers: number,
+  ms: number,
+  pid: number | undefined,
+): Promise<PhaseResult> {
+  const result: PhaseResult = { cpuSeconds: 0, records: 0, bytes: 0, seconds: 0, latencies: [], failed: 0 };
+  const cpuBefore = cpuSecondsOf(pid);
+  const started = performance.now();
+  const deadline = started + ms;
+  let stop = false;
+  await Promise.all(
+    Array.from({ length: callers }, async (_, c) => {
+      let i = c;
+      while (!stop && performance.now() < deadline) {
+        const t0 = performance.now();
+        const r = await client.call('PutRecords', bodies[i++ % bodies.length] as Buffer);
+        result.latencies.push(performance.now() - t0);
+        if (r.status !== 200) throw new Error(`PutRecords: HTTP ${r.status} ${r.text.slice(0, 200)}`);
+        const failed = Number(/"FailedRecordCount":(\d+)/.exec(r.text)?.[1] ?? 0);
+        result.failed += failed;
+        result.records += perBody - failed;
+        result.bytes += (perBody - failed) * dataBytes;
+        if (currentRssKb(pid) > RSS_GUARD_KB) stop = true;
+      }
+    }),
+  );
+  result.seconds = (performance.now() - started) / 1000;
+  result.cpuSeconds = cpuSecondsOf(pid) - cpuBefore;
+  return result;
+}
+
+async function readBack(
+  client: Client,
+  expected: number,
+  pid: number | undefined,
+): Promise<PhaseResult & { expected: number }> {
+  const result = { cpuSeconds: 0, records: 0, bytes: 0, seconds: 0, latencies: [] as number[], failed: 0, expected };
+  const cpuBefore = cpuSecondsOf(pid);
+  const shards = ((await client.json('ListShards', { StreamName: STREAM })).Shards as { ShardId: string }[]).map(
+    (s) => s.ShardId,
+  );
+  const started = performance.now();
+  await Promise.all(
+    shards.map(async (shardId) => {
+      let iterator = (
+        await client.json('GetShardIterator', {
+          StreamName: STREAM,
+          ShardId: shardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        })
+      ).ShardIterator as string | undefined;
+      let empty = 0;
+      while (iterator !== undefined && empty < 2) {
+        const t0 = performance.now();
+        const r = await client.call('GetRecords', JSON.stringify({ ShardIterator: iterator, Limit: 10_000 }));
+        result.latencies.push(performance.now() - t0);
+        if (r.status !== 200) throw new Error(`GetRecords: HTTP ${r.status} ${r.text.slice(0, 200)}`);
+        const out = JSON.parse(r.text) as { Records: { Data: string }[]; NextShardIterator?: string };
+        if (out.Records.length === 0) empty++;
+        else empty = 0;
+        result.records += out.Records.length;
+        for (const rec of out.Records) result.bytes += (rec.Data.length * 3) / 4;
+        iterator = out.NextShardIterator;
+      }
+    }),
+  );
+  result.seconds = (performance.now() - started) / 1000;
+  result.cpuSeconds = cpuSecondsOf(pid) - cpuBefore;
+  return result;
+}
+
+async function waitActive(client: Client): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const d = (await client.json('DescribeStream', { StreamName: STREAM })).StreamDescription as {
+      StreamStatus: string;
+    };
+    if (d.StreamStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('stream never became ACTIVE');
+}
+
+async function runOne(name: string, preload: string): Promise<BrokerResult> {
+  const result: BrokerResult = { name };
+  let broker: BrokerProcess;
+  try {
+    broker = await launch(name, preload);
+  } catch (error) {
+    result.error = `could not start: ${(error as Error).message}`;
+    return result;
+  }
+  const client = new Client(broker.url);
+  try {
+    process.stderr.write(`[broker bench] ${name}: writing\n`);
+    await client.json('CreateStream', { StreamName: STREAM, ShardCount: SHARDS });
+    await waitActive(client);
+    const small = putBodies(8, 500, 100);
+    result.put1 = await putPhase(client, small, 500, 100, 1, PHASE_MS, broker.child.pid);
+    result.put8 = await putPhase(client, small, 500, 100, 8, PHASE_MS, broker.child.pid);
+    process.stderr.write(`[broker bench] ${name}: reading back\n`);
+    result.read = await readBack(client, result.put1.records + result.put8.records, broker.child.pid);
+    process.stderr.write(`[broker bench] ${name}: 1 MiB records\n`);
+    const bigData = 1024 * 1024 - 32;
+    const big = putBodies(2, 4, bigData);
+    result.big = await putPhase(client, big, 4, bigData, 2, BIG_PHASE_MS, broker.child.pid);
+    result.peakRssMb = peakRssMb(broker.child.pid);
+  } catch (error) {
+    result.error = (error as Error).message;
+    try {
+      result.peakRssMb = peakRssMb(broker.child.pid);
+    } catch {
+      // The process may already be gone.
+    }
+  } finally {
+    client.close();
+    await new Promise<void>((resolve) => {
+      if (broker.child.exitCode !== null) {
+        resolve();
+        return;
+      }
+      broker.child.once('exit', () => resolve());
+      broker.child.kill('SIGKILL');
+    });
+  }
+  return result;
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+const fmtInt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
+const fmt1 = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+
+function table(results: BrokerResult[]): string {
+  const rows: [string, (r: BrokerResult) => string][] = [
+    ['PutRecords 500x100 B, 1 caller: records/s', (r) => (r.put1 ? fmtInt(r.put1.records / r.put1.seconds) : 'n/a')],
+    ['  MB/s', (r) => (r.put1 ? fmt1(r.put1.bytes / r.put1.seconds / 1e6) : 'n/a')],
+    [
+      '  call p50 / p99 ms',
+      (r) => (r.put1 ? `${fmt1(percentile(r.put1.latencies, 50))} / ${fmt1(percentile(r.put1.latencies, 99))}` : 'n/a'),
+    ],
+    ['PutRecords 500x100 B, 8 callers: records/s', (r) => (r.put8 ? fmtInt(r.put8.records / r.put8.seconds) : 'n/a')],
+    ['  MB/s', (r) => (r.put8 ? fmt1(r.put8.bytes / r.put8.seconds / 1e6) : 'n/a')],
+    [
+      '  call p50 / p99 ms',
+      (r) => (r.put8 ? `${fmt1(percentile(r.put8.latencies, 50))} / ${fmt1(percentile(r.put8.latencies, 99))}` : 'n/a'),
+    ],
+    ['GetRecords read-back (4 readers): records/s', (r) => (r.read ? fmtInt(r.read.records / r.read.seconds) : 'n/a')],
+    ['  MB/s', (r) => (r.read ? fmt1(r.read.bytes / r.read.seconds / 1e6) : 'n/a')],
+    [
+      '  call p50 / p99 ms',
+      (r) => (r.read ? `${fmt1(percentile(r.read.latencies, 50))} / ${fmt1(percentile(r.read.latencies, 99))}` : 'n/a'),
+    ],
+    ['  records read / written', (r) => (r.read ? `${fmtInt(r.read.records)} / ${fmtInt(r.read.expected)}` : 'n/a')],
+    ['PutRecords 4x1 MiB, 2 callers: MB/s', (r) => (r.big ? fmt1(r.big.bytes / r.big.seconds / 1e6) : 'n/a')],
+    [
+      '  call p50 / p99 ms',
+      (r) => (r.big ? `${fmt1(percentile(r.big.latencies, 50))} / ${fmt1(percentile(r.big.latencies, 99))}` : 'n/a'),
+    ],
+    [
+      'Broker CPU µs per record: put 1 / put 8 / read',
+      (r) => [r.put1, r.put8, r.read].map((p) => (p ? fmt1((p.cpuSeconds / p.records) * 1e6) : 'n/a')).join(' / '),
+    ],
+    [
+      'Broker CPU ms per MiB of 1 MiB records',
+      (r) => (r.big ? fmt1((r.big.cpuSeconds / (r.big.bytes / 1048576)) * 1000) : 'n/a'),
+    ],
+    ['Broker peak RSS MB', (r) => fmtInt(r.peakRssMb ?? Number.NaN)],
+    ['Failed records (throttled)', (r) => fmtInt((r.put1?.failed ?? 0) + (r.put8?.failed ?? 0) + (r.big?.failed ?? 0))],
+  ];
+  const head = `| | ${results.map((r) => r.name).join(' | ')} |`;
+  const sep = `|---|${results.map(() => '---:').join('|')}|`;
+  const body = rows.map(([label, f]) => `| ${label} | ${results.map(f).join(' | ')} |`);
+  const errors = results.filter((r) => r.error !== undefined).map((r) => `- ${r.name}: ${r.error}`);
+  return [head, sep, ...body, ...(errors.length > 0 ? ['', ...errors] : [])].join('\n');
+}
+
+function writeReadme(text: string): void {
+  const heading = '## Broker';
+  const section = `${heading}\n\n${text}\n`;
+  const current = existsSync(README) ? readFileSync(README, 'utf8') : '# Benchmarks\n';
+  const start = current.indexOf(`${heading}\n`);
+  if (start < 0) {
+    writeFileSync(README, `${current.trimEnd()}\n\n${section}`);
+    return;
+  }
+  const next = current.indexOf('\n## ', start + heading.length);
+  writeFileSync(README, `${current.slice(0, start)}${section}${next < 0 ? '' : current.slice(next + 1)}`);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(CLI)) throw new Error(`build first: ${CLI} is missing (pnpm run build)`);
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const names = only.length > 0 ? only : ['shardline', 'kinesalite', 'kinesis-local'];
+  const dir = await mkdtemp(join(tmpdir(), 'shardline-broker-bench-'));
+  const preload = join(dir, 'loopback-only.cjs');
+  await writeFile(preload, LOOPBACK_PRELOAD);
+  const results: BrokerResult[] = [];
+  const started = Date.now();
+  try {
+    for (const name of names) results.push(await runOne(name, preload));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const ours = results.find((r) => r.name === 'shardline');
+  const kinesalite = results.find((r) => r.name === 'kinesalite');
+  const lines = [table(results), ''];
+  const bestPut = (r: BrokerResult): number =>
+    Math.max(r.put1 ? r.put1.records / r.put1.seconds : 0, r.put8 ? r.put8.records / r.put8.seconds : 0);
+  const cpuPerRecord = (p: PhaseResult | undefined): number => (p ? (p.cpuSeconds / p.records) * 1e6 : Number.NaN);
+  if (ours?.put1 && kinesalite?.put1) {
+    const ratio = bestPut(ours) / bestPut(kinesalite);
+    const cpuRatio =
+      Math.min(cpuPerRecord(kinesalite.put1), cpuPerRecord(kinesalite.put8)) /
+      Math.min(cpuPerRecord(ours.put1), cpuPerRecord(ours.put8));
+    lines.push(
+      `- Target ≥ 20x kinesalite's PutRecords records/s: ${fmt1(ratio)}x wall clock, ${fmt1(cpuRatio)}x per broker CPU-second.`,
+    );
+  }
+  if (ours?.read && ours.put1 && ours.put8) {
+    const readRate = ours.read.records / ours.read.seconds;
+    lines.push(
+      `- Target reads at least as fast as writes: read-back ${fmtInt(readRate)} records/s vs best write ${fmtInt(bestPut(ours))} records/s wall clock ` +
+        `(the client parses every 3 MB GetRecords answer); broker CPU ${fmt1(cpuPerRecord(ours.read))} µs per record read vs ` +
+        `${fmt1(Math.min(cpuPerRecord(ours.put1), cpuPerRecord(ours.put8)))} µs per record written.`,
+    );
+  }
+  if (ours?.big) {
+    const perCpu = ours.big.bytes / 1e6 / ours.big.cpuSeconds;
+    lines.push(
+      `- Target ≥ 200 MB/s ingest with 1 MiB records: ${fmt1(ours.big.bytes / 1e6 / ours.big.seconds)} MB/s wall clock; ${fmt1(perCpu)} MB per broker CPU-second.`,
+    );
+  }
+  lines.push(
+    `Phases: ${PHASE_MS / 1000} s per PutRecords phase, ${BIG_PHASE_MS / 1000} s of 1 MiB records; 4-shard stream; limits off; ` +
+      `node ${process.version}; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(
+          ' ',
+        )} at the end; whole run ${Math.round((Date.now() - started) / 1000)} s; ${new Date().toISOString().slice(0, 10)}.`,
+  );
+  const text = lines.join('\n');
+  process.stdout.write(`${text}\n`);
+  if (only.length === 0) {
+    writeReadme(
+      `Command: \`pnpm --filter @shardline/bench run broker\` (after \`pnpm run build\`). Each broker runs in its own child process ` +
+        'on loopback; the client is a keep-alive node:http client sending pre-serialised AWS JSON 1.1 bodies, so the ' +
+        "figures are the brokers' own, not the SDK's. kinesalite and kinesis-local are the npm packages " +
+        '(3.3.3 and 0.6.2), forced onto 127.0.0.1. The VM has 2 vCPUs shared with the client (and, when these figures were taken, ' +
+        'with other jobs: see the load average), so wall-clock rates vary a lot between runs; the broker CPU rows (user + system ' +
+        'CPU time of the broker process over the phase, from /proc) are the stable comparison.\n\n' +
+        text,
+    );
+  }
+}
+
+await main();
