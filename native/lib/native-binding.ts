@@ -27,12 +27,13 @@ export interface NativeBinding {
     offset: number,
   ): number;
   lookupShards(hashes: Uint8Array, count: number, rangeEnds: Uint8Array, shardCount: number, out: Uint32Array): void;
+  base64Encode(src: Uint8Array, srcOffset: number, length: number, out: Uint8Array, outOffset: number): number;
 }
 
 /** The argument contract this loader speaks (src/addon.cc kBindingAbi). */
 export const BINDING_ABI = 1;
 
-const FUNCTIONS = ['hashPackedKeys', 'aggregateSize', 'encodeAggregate', 'lookupShards'] as const;
+const FUNCTIONS = ['hashPackedKeys', 'aggregateSize', 'encodeAggregate', 'lookupShards', 'base64Encode'] as const;
 /** MD5("abc") from RFC 1321's test suite. */
 const SELF_TEST_DIGEST = '900150983cd24fb0d6963f7d28e17f72';
 

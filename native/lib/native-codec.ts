@@ -6,7 +6,7 @@ import type { NativeBinding } from './native-binding.js';
  * reads in place; the addon re-checks every bound, so malformed input throws and never crashes.
  */
 export function createNativeCodec(binding: NativeBinding): Codec {
-  const { hashPackedKeys, aggregateSize, encodeAggregate, lookupShards } = binding;
+  const { hashPackedKeys, aggregateSize, encodeAggregate, lookupShards, base64Encode } = binding;
   return Object.freeze({
     implementation: 'native',
     hashPackedKeys(keys: PackedStrings, out: Uint8Array): void {
@@ -43,6 +43,9 @@ export function createNativeCodec(binding: NativeBinding): Codec {
     },
     lookupShards(hashes: Uint8Array, count: number, rangeEnds: Uint8Array, shardCount: number, out: Uint32Array) {
       lookupShards.call(binding, hashes, count, rangeEnds, shardCount, out);
+    },
+    base64Encode(src: Uint8Array, srcOffset: number, length: number, out: Uint8Array, outOffset: number): number {
+      return base64Encode.call(binding, src, srcOffset, length, out, outOffset);
     },
   });
 }

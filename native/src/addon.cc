@@ -7,6 +7,7 @@
 
 #include "aggregate.h"
 #include "args.h"
+#include "base64.h"
 #include "md5.h"
 #include "packed.h"
 #include "shard-lookup.h"
@@ -35,6 +36,7 @@ class ShardlineNative : public Napi::Addon<ShardlineNative> {
                              InstanceMethod("aggregateSize", &ShardlineNative::AggregateSize),
                              InstanceMethod("encodeAggregate", &ShardlineNative::EncodeAggregate),
                              InstanceMethod("lookupShards", &ShardlineNative::LookupShards),
+                             InstanceMethod("base64Encode", &ShardlineNative::Base64EncodeInto),
                              InstanceValue("abi", Napi::Number::New(env, kBindingAbi), napi_enumerable),
                          });
   }
@@ -131,6 +133,34 @@ class ShardlineNative : public Napi::Addon<ShardlineNative> {
       lookup_.Run(hashes, count, ends, shardCount, out);
     }
     return env.Undefined();
+  }
+
+  // base64Encode(src: Uint8Array, srcOffset, length, out: Uint8Array, outOffset): characters written
+  Napi::Value Base64EncodeInto(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    uint8_t* src = nullptr;
+    size_t srcLength = 0;
+    size_t srcOffset = 0;
+    size_t length = 0;
+    uint8_t* out = nullptr;
+    size_t outLength = 0;
+    size_t outOffset = 0;
+    if (!ReadBytes(info, 0, "src", &src, &srcLength) || !ReadIndex(info, 1, "srcOffset", &srcOffset) ||
+        !ReadIndex(info, 2, "length", &length) || !ReadBytes(info, 3, "out", &out, &outLength) ||
+        !ReadIndex(info, 4, "outOffset", &outOffset)) {
+      return env.Undefined();
+    }
+    if (srcOffset > srcLength || length > srcLength - srcOffset) {
+      ThrowRange(env, "base64Encode: srcOffset + length is past the end of src");
+      return env.Undefined();
+    }
+    uint64_t written = Base64Length(length);
+    if (outOffset > outLength || written > outLength - outOffset) {
+      ThrowRange(env, "base64Encode: out is too small for the encoded bytes");
+      return env.Undefined();
+    }
+    Base64Encode(src + srcOffset, length, out + outOffset);
+    return Napi::Number::New(env, static_cast<double>(written));
   }
 
   bool ReadAggregate(const Napi::CallbackInfo& info, const char* function, AggregateView* view) {

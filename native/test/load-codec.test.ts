@@ -88,7 +88,7 @@ describe('loadCodec', () => {
 
   it('refuses a module with the wrong shape or ABI', () => {
     const fake = join(dir, 'fake.cjs');
-    const fns = 'hashPackedKeys(){}, aggregateSize(){}, encodeAggregate(){}, lookupShards(){}';
+    const fns = 'hashPackedKeys(){}, aggregateSize(){}, encodeAggregate(){}, lookupShards(){}, base64Encode(){}';
     writeFileSync(fake, `module.exports = { abi: 2, ${fns} };`);
     expect(() => loadCodec({ env, nativeBinding: fake })).toThrow(/binding ABI 2/);
     const wrongHash = join(dir, 'wrong-hash.cjs');

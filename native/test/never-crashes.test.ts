@@ -132,6 +132,26 @@ describe('the raw addon never crashes on malformed input', () => {
     );
   });
 
+  it('base64Encode: the source range and the output room are checked', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(40),
+        fc.oneof(fc.nat(45), fc.constantFrom(2 ** 32, 2 ** 53 - 1)),
+        fc.oneof(fc.nat(45), fc.constantFrom(2 ** 32, 2 ** 53 - 1)),
+        fc.nat(70),
+        fc.oneof(fc.nat(70), fc.constantFrom(2 ** 32, 2 ** 53 - 1)),
+        (srcLength, srcOffset, length, outLength, outOffset) => {
+          const result = callSafely(() =>
+            raw.base64Encode(new Uint8Array(srcLength), srcOffset, length, new Uint8Array(outLength), outOffset),
+          );
+          const valid = srcOffset + length <= srcLength && outOffset + 4 * Math.ceil(length / 3) <= outLength;
+          expect(result).toBe(valid ? 'ok' : 'threw');
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('wrong argument types anywhere throw', () => {
     const good = {
       hashPackedKeys: [new Uint8Array(1), Uint32Array.of(0, 1), 1, new Uint8Array(16)],
@@ -148,6 +168,7 @@ describe('the raw addon never crashes on malformed input', () => {
         0,
       ],
       lookupShards: [new Uint8Array(16), 1, new Uint8Array(16), 1, new Uint32Array(1)],
+      base64Encode: [new Uint8Array(3), 0, 3, new Uint8Array(4), 0],
     } as const;
     for (const [name, args] of Object.entries(good) as [keyof Raw, readonly unknown[]][]) {
       expect(callSafely(() => raw[name](...args))).toBe('ok');

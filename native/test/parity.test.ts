@@ -115,6 +115,24 @@ describe('native and TypeScript codecs are byte-identical', () => {
     );
   });
 
+  it('base64 of arbitrary bytes at arbitrary offsets', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 700 }), fc.nat(700), fc.nat(700), fc.nat(8), (src, a, b, outOffset) => {
+        const start = Math.min(a, src.length);
+        const length = Math.min(b, src.length - start);
+        const size = outOffset + 4 * Math.ceil(length / 3) + 3;
+        const fromNative = new Uint8Array(size).fill(0x2e);
+        const fromTypescript = new Uint8Array(size).fill(0x2e);
+        const written = native.base64Encode(src, start, length, fromNative, outOffset);
+        expect(typescriptCodec.base64Encode(src, start, length, fromTypescript, outOffset)).toBe(written);
+        expect(hexOf(fromNative)).toBe(hexOf(fromTypescript));
+        const expected = Buffer.from(src.buffer, src.byteOffset + start, length).toString('base64');
+        expect(Buffer.from(fromNative).toString('latin1', outOffset, outOffset + written)).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('shard lookups over random sorted ends', () => {
     fc.assert(
       fc.property(

@@ -27,4 +27,12 @@ export interface Codec {
    * `shardCount` when the hash is above every end.
    */
   lookupShards(hashes: Uint8Array, count: number, rangeEnds: Uint8Array, shardCount: number, out: Uint32Array): void;
+
+  /**
+   * Writes bytes src[srcOffset .. srcOffset + length) as standard base64 (RFC 4648 alphabet, '='
+   * padding) into `out` at `outOffset` and returns the number of characters written, 4 × ceil(length / 3).
+   * Throws RangeError when the source range or the output room is out of bounds. `src` and `out` must
+   * not overlap.
+   */
+  base64Encode(src: Uint8Array, srcOffset: number, length: number, out: Uint8Array, outOffset: number): number;
 }

@@ -297,6 +297,30 @@ function lookupShards(
   }
 }
 
+function checkIndex(value: number, name: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`invalid ${name} ${String(value)}`);
+}
+
+function base64Encode(src: Uint8Array, srcOffset: number, length: number, out: Uint8Array, outOffset: number): number {
+  if (!(src instanceof Uint8Array)) throw new RangeError('base64Encode needs a Uint8Array source');
+  if (!(out instanceof Uint8Array)) throw new RangeError('base64Encode needs a Uint8Array output');
+  checkIndex(srcOffset, 'source offset');
+  checkIndex(length, 'length');
+  checkIndex(outOffset, 'output offset');
+  if (srcOffset > src.length || length > src.length - srcOffset) {
+    throw new RangeError(`source range ${srcOffset} + ${length} is past the end of ${src.length} bytes`);
+  }
+  const written = 4 * Math.ceil(length / 3);
+  if (outOffset > out.length || written > out.length - outOffset) {
+    throw new RangeError(`base64 output needs ${written} bytes at offset ${outOffset}; the buffer holds ${out.length}`);
+  }
+  // Node has no encoder into caller memory: one string, then a latin1 copy (every character is ASCII).
+  const encoded = Buffer.from(src.buffer, src.byteOffset + srcOffset, length).toString('base64');
+  const target = Buffer.from(out.buffer, out.byteOffset + outOffset, written);
+  target.write(encoded, 0, written, 'latin1');
+  return written;
+}
+
 /** The pure TypeScript Codec: always available, byte-identical to the native one. */
 export const typescriptCodec: Codec = Object.freeze({
   implementation: 'typescript',
@@ -304,4 +328,5 @@ export const typescriptCodec: Codec = Object.freeze({
   aggregateSize,
   encodeAggregate,
   lookupShards,
+  base64Encode,
 });

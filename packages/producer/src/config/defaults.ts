@@ -1,0 +1,41 @@
+/**
+ * Every producer option's default, in one frozen table. KPL option names in camelCase keep the KPL's
+ * defaults; the rest are ours. The README's configuration table is checked against this object by a test.
+ */
+export const DEFAULTS = Object.freeze({
+  /** Region used for signing and for the default endpoint; falls back to AWS_REGION / AWS_DEFAULT_REGION. */
+  region: undefined as string | undefined,
+  /** Kinesis endpoint URL; defaults to https://kinesis.<region>.amazonaws.com. */
+  endpoint: undefined as string | undefined,
+  aggregationEnabled: true,
+  aggregationMaxCount: 4_294_967_295,
+  aggregationMaxSize: 51_200,
+  collectionMaxCount: 500,
+  collectionMaxSize: 5_242_880,
+  recordMaxBufferedTime: 100,
+  recordTtl: 30_000,
+  rateLimit: 150,
+  failIfThrottled: false,
+  maxConnections: 24,
+  requestTimeout: 6_000,
+  /** Largest partition key plus data of one Kinesis record: 1 MiB, or 10 MiB for streams configured so. */
+  maxRecordSize: 1_048_576,
+  /** Bound on the bytes (partition key + data) of records accepted but not yet settled. */
+  maxBufferedBytes: 268_435_456,
+  /** Bound on the number of records accepted but not yet settled. */
+  maxBufferedRecords: 1_000_000,
+  /** What put() does when a bound is reached: wait for room, or reject at once with BufferFullError. */
+  whenFull: 'wait' as 'wait' | 'fail',
+  /** Per shard, at most one PutRecords in flight and retries before newer records. */
+  ordered: false,
+  /** First retry delay; doubles per attempt, with jitter. */
+  retryInitialBackoff: 100,
+  /** Cap on the retry delay. */
+  retryMaxBackoff: 5_000,
+  /** Periodic shard-map refresh; 0 turns the periodic refresh off (unexpected shards still refresh it). */
+  shardMapRefreshInterval: 60_000,
+  /** Period of the 'metrics' event; 0 turns the event off (metrics() still works). */
+  metricsInterval: 60_000,
+});
+
+export type Defaults = typeof DEFAULTS;

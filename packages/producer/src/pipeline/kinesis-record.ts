@@ -1,0 +1,40 @@
+import type { ShardState } from './shard-state.js';
+import type { UserRecord } from './user-record.js';
+
+/** One Kinesis record in the making: a lone user record sent raw, or an aggregate of several. */
+export class KinesisRecord {
+  readonly records: UserRecord[];
+  /** The shard this record is predicted to land on; undefined while no shard map is known. */
+  readonly shard: ShardState | undefined;
+  /**
+   * Byte size of the Kinesis record's data: exact for a lone record; for an aggregate an upper bound
+   * until the body writer encodes it and stores the exact size here.
+   */
+  dataSize: number;
+  /** Outer partition key plus data (bound), as Kinesis and CollectionMaxSize count it. */
+  readonly size: number;
+  readonly deadline: number;
+  readonly minExpiration: number;
+  attempts = 0;
+
+  constructor(records: UserRecord[], shard: ShardState | undefined, dataSize: number) {
+    this.records = records;
+    this.shard = shard;
+    this.dataSize = dataSize;
+    const first = records[0] as UserRecord;
+    this.size = records.length === 1 ? first.pkBytes + dataSize : 1 + dataSize;
+    let deadline = first.deadline;
+    let expiration = first.expiration;
+    for (let i = 1; i < records.length; i++) {
+      const r = records[i] as UserRecord;
+      if (r.deadline < deadline) deadline = r.deadline;
+      if (r.expiration < expiration) expiration = r.expiration;
+    }
+    this.deadline = deadline;
+    this.minExpiration = expiration;
+  }
+
+  get aggregated(): boolean {
+    return this.records.length > 1;
+  }
+}

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { AwsServiceError, NetworkError } from '@shardline/core';
+import { Pool } from 'undici';
+import type { CredentialsProvider, ProducerCredentials } from '../config/producer-config.js';
+import { parseAwsError } from './parse-aws-error.js';
+import { RequestSigner } from './request-signer.js';
+
+/** One entry of a PutRecords answer. */
+export interface PutRecordsResultEntry {
+  readonly SequenceNumber?: string;
+  readonly ShardId?: string;
+  readonly ErrorCode?: string;
+  readonly ErrorMessage?: string;
+}
+
+export interface PutRecordsResponse {
+  readonly FailedRecordCount?: number;
+  readonly Records: readonly PutRecordsResultEntry[];
+}
+
+const TARGET_PREFIX = 'Kinesis_20131202.';
+
+/**
+ * Kinesis over JSON 1.1: an undici Pool with keep-alive, SigV4 on every request, and no generic SDK
+ * serialisation; callers hand over finished bodies.
+ */
+export class KinesisTransport {
+  readonly #pool: Pool;
+  readonly #signer: RequestSigner;
+  readonly #url: URL;
+  readonly #host: string;
+  readonly #timeout: number;
+
+  constructor(options: {
+    endpoint: string;
+    region: string;
+    credentials: ProducerCredentials | CredentialsProvider;
+    maxConnections: number;
+    requestTimeout: number;
+  }) {
+    this.#url = new URL(options.endpoint);
+    this.#host = this.#url.host;
+    this.#timeout = options.requestTimeout;
+    this.#pool = new Pool(this.#url.origin, {
+      connections: options.maxConnections,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.requestTimeout,
+      bodyTimeout: options.requestTimeout,
+      connect: { timeout: options.requestTimeout },
+    });
+    this.#signer = new RequestSigner({ region: options.region, service: 'kinesis', credentials: options.credentials });
+  }
+
+  /** Calls `operation` with a JSON body and returns the parsed answer; throws AwsServiceError or NetworkError. */
+  async call(operation: string, body: Uint8Array | string): Promise<unknown> {
+    const text = await this.#send(operation, typeof body === 'string' ? Buffer.from(body) : body);
+    if (text.length === 0) return {};
+    try {
+      return JSON.parse(text);
+    } catch (cause) {
+      throw new AwsServiceError('InternalFailure', `${operation} answer is not JSON`, { retriable: true, cause });
+    }
+  }
+
+  async putRecords(body: Uint8Array): Promise<PutRecordsResponse> {
+    const parsed = (await this.call('PutRecords', body)) as PutRecordsResponse;
+    if (!Array.isArray(parsed.Records)) {
+      throw new AwsServiceError('InternalFailure', 'PutRecords answer has no Records array', { retriable: true });
+    }
+    return parsed;
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+
+  async #send(operation: string, body: Uint8Array): Promise<string> {
+    const url = this.#url;
+    let headers: Record<string, string>;
+    try {
+      headers = await this.#signer.sign({
+        method: 'POST',
+        protocol: url.protocol,
+        hostname: url.hostname,
+        port: url.port === '' ? undefined : Number(url.port),
+        path: '/',
+        headers: {
+          host: this.#host,
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': TARGET_PREFIX + operation,
+          'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'),
+        },
+      });
+    } catch (cause) {
+      // No credentials can be found or loaded: repeating the same call fails the same way.
+      throw new AwsServiceError('CredentialsError', `could not sign the request: ${(cause as Error).message}`, {
+        retriable: false,
+        cause,
+      });
+    }
+    let response: Awaited<ReturnType<Pool['request']>>;
+    try {
+      response = await this.#pool.request({
+        method: 'POST',
+        path: '/',
+        headers,
+        body,
+        headersTimeout: this.#timeout,
+        bodyTimeout: this.#timeout,
+      });
+    } catch (cause) {
+      throw new NetworkError(`${operation} failed without an answer: ${(cause as Error).message}`, { cause });
+    }
+    let text: string;
+    try {
+      text = await response.body.text();
+    } catch (cause) {
+      throw new NetworkError(`${operation} answer was cut off: ${(cause as Error).message}`, { cause });
+    }
+    if (response.statusCode !== 200) {
+      throw parseAwsError(response.statusCode, response.headers as Record<string, unknown>, text);
+    }
+    return text;
+  }
+}

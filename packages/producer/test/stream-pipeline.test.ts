@@ -1,0 +1,131 @@
+import { splitHashKeyRange } from '@shardline/core';
+import { getCodec } from '@shardline/native';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../src/config/resolve-config.js';
+import { clock } from '../src/pipeline/clock.js';
+import type { KinesisRecord } from '../src/pipeline/kinesis-record.js';
+import type { ShardDescription } from '../src/pipeline/shard-map.js';
+import { type PipelineHost, StreamPipeline } from '../src/pipeline/stream-pipeline.js';
+import type { UserRecord } from '../src/pipeline/user-record.js';
+import { makeRecord } from './make-record.js';
+
+const pipelines: StreamPipeline[] = [];
+afterEach(() => {
+  for (const pipeline of pipelines.splice(0)) pipeline.close(new Error('test over'));
+});
+
+function shards(count: number): ShardDescription[] {
+  return splitHashKeyRange(count).map((range, i) => ({ shardId: `shardId-${i}`, ...range }));
+}
+
+function setup(options: Parameters<typeof resolveConfig>[0], map: ShardDescription[] | undefined) {
+  const batches: KinesisRecord[][] = [];
+  const failed: UserRecord[] = [];
+  let mapReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    mapReady = resolve;
+  });
+  const host: PipelineHost = {
+    config: resolveConfig({ region: 'us-east-1', shardMapRefreshInterval: 0, ...options }, {}),
+    codec: getCodec(),
+    dispatch: (_pipeline, batch) => batches.push(batch),
+    succeed: () => {},
+    fail: (record) => failed.push(record),
+    dropExpired: (records) => records,
+    listShards: () => (map === undefined ? new Promise<ShardDescription[]>(() => {}) : Promise.resolve(map)),
+    onShardMap: () => mapReady(),
+    onShardMapError: () => {},
+    onMisrouted: () => {},
+    wake: () => {},
+  };
+  const pipeline = new StreamPipeline('s', host);
+  pipelines.push(pipeline);
+  return { pipeline, batches, failed, ready };
+}
+
+describe('StreamPipeline', () => {
+  it('cuts PutRecords batches at 500 records, never more', async () => {
+    const { pipeline, batches, ready } = setup({ aggregationEnabled: false, rateLimit: 1_000_000 }, shards(4));
+    await ready;
+    for (let i = 0; i < 1_234; i++) pipeline.accept(makeRecord(`k${i}`, new Uint8Array(10)));
+    pipeline.processIncoming();
+    pipeline.tick(clock(), true);
+    expect(batches.map((b) => b.length)).toEqual([500, 500, 234]);
+  });
+
+  it('cuts at collectionMaxSize counting partition key plus data', async () => {
+    const { pipeline, batches, ready } = setup(
+      { aggregationEnabled: false, rateLimit: 1_000_000, collectionMaxSize: 60_000 },
+      shards(1),
+    );
+    await ready;
+    // 10-byte keys + 990 bytes of data: 60 records fit in 60,000 bytes, the 61st starts a new batch.
+    for (let i = 0; i < 150; i++) pipeline.accept(makeRecord(`key-${String(i).padStart(6, '0')}`, new Uint8Array(990)));
+    pipeline.processIncoming();
+    pipeline.tick(clock(), true);
+    expect(batches.map((b) => b.length)).toEqual([60, 60, 30]);
+    for (const batch of batches) expect(batch.reduce((sum, r) => sum + r.size, 0)).toBeLessThanOrEqual(60_000);
+  });
+
+  it('aggregates per predicted shard within aggregationMaxSize', async () => {
+    const { pipeline, batches, ready } = setup({ rateLimit: 1_000_000, aggregationMaxSize: 4_096 }, shards(4));
+    await ready;
+    for (let i = 0; i < 2_000; i++) pipeline.accept(makeRecord(`k${i}`, new Uint8Array(50)));
+    pipeline.processIncoming();
+    pipeline.tick(clock(), true);
+    const records = batches.flat();
+    expect(records.reduce((sum, r) => sum + r.records.length, 0)).toBe(2_000);
+    for (const record of records) {
+      expect(record.dataSize).toBeLessThanOrEqual(4_096);
+      const shard = record.shard?.index as number;
+      for (const user of record.records) {
+        const hash = BigInt(
+          `0x${Buffer.from(user.hashes.subarray(user.hashOffset, user.hashOffset + 16)).toString('hex')}`,
+        );
+        const range = shards(4)[shard] as ShardDescription;
+        expect(hash >= range.startingHashKey && hash <= range.endingHashKey).toBe(true);
+      }
+    }
+  });
+
+  it('the rate limiter holds records back per shard at RateLimit %', async () => {
+    const { pipeline, batches, ready } = setup({ aggregationEnabled: false, rateLimit: 10 }, shards(1));
+    await ready;
+    // 10 % of 1000 records/s: a burst of 100 passes, the rest waits for tokens.
+    for (let i = 0; i < 300; i++) pipeline.accept(makeRecord(`k${i}`, new Uint8Array(10)));
+    pipeline.processIncoming();
+    pipeline.tick(clock(), true);
+    expect(batches.flat().length).toBe(100);
+    expect(pipeline.buffered).toBe(true);
+  });
+
+  it('ordered mode keeps one Kinesis record per shard in flight and retries it first', async () => {
+    const { pipeline, batches, ready } = setup(
+      { ordered: true, aggregationEnabled: false, rateLimit: 1_000_000 },
+      shards(1),
+    );
+    await ready;
+    for (let i = 0; i < 3; i++) pipeline.accept(makeRecord('same', new Uint8Array([i])));
+    pipeline.processIncoming();
+    pipeline.tick(clock(), true);
+    expect(batches.flat().map((r) => r.records[0]?.data[0])).toEqual([0]);
+    const first = batches[0]?.[0] as KinesisRecord;
+    pipeline.retry(first, first.records);
+    pipeline.tick(clock(), true);
+    expect(batches.flat().map((r) => r.records[0]?.data[0])).toEqual([0, 0]);
+    pipeline.release(first);
+    pipeline.tick(clock(), true);
+    expect(batches.flat().map((r) => r.records[0]?.data[0])).toEqual([0, 0, 1]);
+  });
+
+  it('without a shard map, records wait for it and go out unaggregated only when flushed', () => {
+    const { pipeline, batches } = setup({ rateLimit: 1_000_000 }, undefined);
+    for (let i = 0; i < 10; i++) pipeline.accept(makeRecord(`k${i}`, new Uint8Array(10)));
+    pipeline.processIncoming();
+    pipeline.tick(clock(), false);
+    expect(batches).toHaveLength(0);
+    pipeline.tick(clock(), true);
+    expect(batches.flat().map((r) => r.records.length)).toEqual(Array(10).fill(1));
+    expect(batches.flat().every((r) => r.shard === undefined)).toBe(true);
+  });
+});

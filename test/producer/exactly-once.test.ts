@@ -1,0 +1,97 @@
+import { type Broker, startBroker } from '@shardline/broker';
+import { partitionKeyHash } from '@shardline/core';
+import { KinesisProducer, type PutResult } from '@shardline/producer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KinesisClient } from '../../packages/producer/test/support/kinesis-sdk.js';
+import {
+  createStream,
+  listAllShards,
+  readStream,
+  sdkClient,
+  streamName,
+  TEST_CREDENTIALS,
+} from './helpers/stream-fixture.js';
+
+let broker: Broker;
+let client: KinesisClient;
+
+beforeAll(async () => {
+  broker = await startBroker({ port: 0, limits: 'off', createStreamMs: 0 });
+  client = sdkClient(broker.url);
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await broker?.close();
+});
+
+async function putAll(
+  producer: KinesisProducer,
+  stream: string,
+  count: number,
+): Promise<{ results: PutResult[]; keys: string[] }> {
+  const keys: string[] = [];
+  const puts: Promise<PutResult>[] = [];
+  for (let i = 0; i < count; i++) {
+    const key = `key-${i % 997}-${i}`;
+    keys.push(key);
+    puts.push(producer.put({ streamName: stream, partitionKey: key, data: `payload-${i}` }));
+  }
+  return { results: await Promise.all(puts), keys };
+}
+
+describe('a large run is read back exactly once per put', () => {
+  for (const aggregationEnabled of [true, false]) {
+    it(`aggregation ${aggregationEnabled ? 'on' : 'off'}: every record once, on its shard, at its sequence`, async () => {
+      const stream = streamName('once');
+      await createStream(client, stream, 4);
+      const producer = new KinesisProducer({
+        endpoint: broker.url,
+        credentials: TEST_CREDENTIALS,
+        aggregationEnabled,
+        recordMaxBufferedTime: 20,
+        aggregationMaxSize: 8192,
+      });
+      // Let the shard map load so records are aggregated per predicted shard.
+      await producer.put({ streamName: stream, partitionKey: 'warm-up', data: 'warm-up' });
+      const count = aggregationEnabled ? 30_000 : 6_000;
+      const { results, keys } = await putAll(producer, stream, count);
+      await producer.close();
+
+      const read = await readStream(client, stream);
+      expect(read.droppedAggregates).toBe(0);
+      const shards = await listAllShards(client, stream);
+      const byPosition = new Map<string, (typeof read.records)[number]>();
+      for (const record of read.records) {
+        const position = `${record.sequenceNumber}/${record.subSequenceNumber}`;
+        expect(byPosition.has(position)).toBe(false);
+        byPosition.set(position, record);
+      }
+      const seen = new Set<string>();
+      for (let i = 0; i < count; i++) {
+        const result = results[i] as PutResult;
+        const record = byPosition.get(`${result.sequenceNumber}/${result.subSequenceNumber}`);
+        expect(record, `record ${i}`).toBeDefined();
+        expect(record?.partitionKey).toBe(keys[i]);
+        expect(record?.data.toString()).toBe(`payload-${i}`);
+        expect(record?.shardId).toBe(result.shardId);
+        expect(result.attempts).toBeGreaterThanOrEqual(1);
+        const shard = shards.find((s) => s.ShardId === result.shardId);
+        const hash = partitionKeyHash(keys[i] as string);
+        expect(hash >= BigInt(shard?.HashKeyRange?.StartingHashKey as string)).toBe(true);
+        expect(hash <= BigInt(shard?.HashKeyRange?.EndingHashKey as string)).toBe(true);
+        seen.add(keys[i] as string);
+      }
+      // Nothing else is in the stream: exactly once per put (plus the warm-up record).
+      const payloads = read.records.filter((r) => r.partitionKey !== 'warm-up');
+      expect(payloads.length).toBe(count);
+      expect(seen.size).toBe(count);
+      if (aggregationEnabled) {
+        expect(results.some((r) => r.subSequenceNumber > 0)).toBe(true);
+        const metrics = producer.metrics().metrics;
+        expect(metrics.UserRecordsPut.count).toBe(count + 1);
+        expect(metrics.KinesisRecordsPut.count).toBeLessThan(count / 10);
+      }
+    });
+  }
+});
