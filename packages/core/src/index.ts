@@ -2,3 +2,4 @@ export * from './aggregation/index.js';
 export * from './codec/index.js';
 export * from './errors/index.js';
 export * from './hash-key/index.js';
+export * from './rate/index.js';

@@ -1,7 +1,7 @@
+import { TokenBucket } from '@shardline/core';
 import { describe, expect, it } from 'vitest';
 import { retryBackoff } from '../src/pipeline/retry-backoff.js';
 import { ShardRateLimiter } from '../src/pipeline/shard-rate-limiter.js';
-import { TokenBucket } from '../src/pipeline/token-bucket.js';
 
 describe('TokenBucket', () => {
   it('refills at its rate up to its capacity', () => {

@@ -1,7 +1,6 @@
-import { MAX_HASH_KEY } from '@shardline/core';
+import { MAX_HASH_KEY, TokenBucket } from '@shardline/core';
 import { formatSequenceNumber, sequenceSuffix } from './sequence-number.js';
 import { ShardLog } from './shard-log.js';
-import { TokenBucket } from './token-bucket.js';
 
 const MIB = 1024 * 1024;
 

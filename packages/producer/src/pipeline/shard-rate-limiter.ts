@@ -1,4 +1,4 @@
-import { TokenBucket } from './token-bucket.js';
+import { TokenBucket } from '@shardline/core';
 
 /** Kinesis write limits of one shard. */
 export const SHARD_RECORDS_PER_SECOND = 1000;
