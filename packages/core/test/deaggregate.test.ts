@@ -3,8 +3,10 @@ import {
   encodeAggregatedRecord,
   type HashKeyRange,
   type KinesisRecordInput,
+  type PackedStrings,
   partitionKeyHash,
   splitHashKeyRange,
+  typescriptCodec,
 } from '@shardline/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -283,6 +285,115 @@ describe('deaggregate: shard hash-key range filter', () => {
         expect(result.records.length).toBe(inside ? list.length : 0);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('deaggregate: batched partition-key hashing (codec option)', () => {
+  /** The TypeScript codec, counting its calls and the keys it hashed. */
+  function countingCodec() {
+    const stats = { calls: 0, keys: [] as string[] };
+    return {
+      stats,
+      codec: {
+        hashPackedKeys(keys: PackedStrings, out: Uint8Array): void {
+          stats.calls++;
+          for (let i = 0; i < keys.count; i++) {
+            const bytes = keys.bytes.subarray(keys.offsets[i], keys.offsets[i + 1]);
+            stats.keys.push(Buffer.from(bytes).toString('utf8'));
+          }
+          typescriptCodec.hashPackedKeys(keys, out);
+        },
+      },
+    };
+  }
+
+  it('gives the same result as the per-key path on random aggregates and ranges', () => {
+    const bound = fc.bigInt({ min: 0n, max: (1n << 128n) - 1n });
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 1, maxLength: 12 }), bound, bound, (list, a, b) => {
+        const range = a <= b ? { startingHashKey: a, endingHashKey: b } : { startingHashKey: b, endingHashKey: a };
+        const input = outer(referenceEncode(list));
+        const { codec } = countingCodec();
+        const batched = deaggregate(input, { hashKeyRange: range, codec });
+        const single = deaggregate(input, { hashKeyRange: range });
+        expect(batched).toEqual(single);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('hashes every needed key-table entry once, in one call per aggregate', () => {
+    const [shard0] = splitHashKeyRange(2) as [HashKeyRange, HashKeyRange];
+    const keys: string[] = [];
+    for (let i = 0; keys.length < 3; i++) {
+      const h = partitionKeyHash(`k${i}`);
+      if (h >= shard0.startingHashKey && h <= shard0.endingHashKey) keys.push(`k${i}`);
+    }
+    // 30 records over 3 distinct partition keys, plus one record placed by its explicit hash key.
+    const list = Array.from({ length: 30 }, (_, i) => ({
+      partitionKey: keys[i % 3] as string,
+      data: Buffer.from(`d${i}`),
+    }));
+    const placed = { partitionKey: 'only-ehk', explicitHashKey: '0', data: Buffer.from('e') };
+    const { codec, stats } = countingCodec();
+    const result = deaggregate(outer(encodeAggregatedRecord([...list, placed])), { hashKeyRange: shard0, codec });
+    expect(result.droppedOutOfRange).toBe(false);
+    expect(result.records).toHaveLength(31);
+    expect(stats.calls).toBe(1);
+    expect([...stats.keys].sort()).toEqual([...keys].sort());
+  });
+
+  it('drops the aggregate when one batched key hashes outside, and skips hashing for the full range', () => {
+    const [shard0, shard1] = splitHashKeyRange(2) as [HashKeyRange, HashKeyRange];
+    let outside = '';
+    for (let i = 0; outside === ''; i++) {
+      const h = partitionKeyHash(`o${i}`);
+      if (h >= shard1.startingHashKey) outside = `o${i}`;
+    }
+    const aggregate = outer(encodeAggregatedRecord([{ partitionKey: outside, data: Buffer.from('x') }]));
+    const { codec, stats } = countingCodec();
+    expect(deaggregate(aggregate, { hashKeyRange: shard0, codec })).toEqual({
+      records: [],
+      aggregated: true,
+      droppedOutOfRange: true,
+    });
+    const full = splitHashKeyRange(1)[0] as HashKeyRange;
+    expect(deaggregate(aggregate, { hashKeyRange: full, codec }).records).toHaveLength(1);
+    expect(stats.calls).toBe(1);
+  });
+
+  it('builds the same records through a record factory, aggregated or passed through', () => {
+    const bound = fc.bigInt({ min: 0n, max: (1n << 128n) - 1n });
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 1, maxLength: 8 }), bound, fc.boolean(), (list, a, corrupt) => {
+        const bytes = referenceEncode(list);
+        if (corrupt) bytes[bytes.length - 1] = ((bytes[bytes.length - 1] as number) + 1) & 0xff;
+        const input = outer(bytes, { approximateArrivalTimestamp: 5 });
+        const range = { startingHashKey: 0n, endingHashKey: a };
+        const plain = deaggregate(input, { hashKeyRange: range });
+        const made = deaggregate(
+          input,
+          { hashKeyRange: range, codec: typescriptCodec },
+          (data, partitionKey, explicitHashKey, subSequenceNumber, aggregated) => ({
+            data,
+            partitionKey,
+            explicitHashKey,
+            sequenceNumber: input.sequenceNumber,
+            subSequenceNumber,
+            approximateArrivalTimestamp: input.approximateArrivalTimestamp,
+            aggregated,
+          }),
+        );
+        expect(made).toEqual(plain);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('rejects a codec without hashPackedKeys', () => {
+    expect(() => deaggregate(outer(Buffer.from('x')), { codec: {} as unknown as typeof typescriptCodec })).toThrow(
+      expect.objectContaining({ code: 'SHARDLINE_ERR_INVALID_ARGUMENT' }),
     );
   });
 });

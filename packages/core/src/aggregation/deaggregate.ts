@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { AGGREGATE_CHECKSUM_LENGTH, AGGREGATE_MAGIC } from '../codec/aggregate-format.js';
+import type { Codec } from '../codec/codec.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { hashKeyToBytes, MAX_HASH_KEY, parseHashKey } from '../hash-key/hash-key.js';
 import type { HashKeyRange } from '../hash-key/hash-key-range.js';
@@ -12,6 +13,31 @@ export interface DeaggregateOptions {
    * whole and reported through `droppedOutOfRange`, as the KCL does.
    */
   readonly hashKeyRange?: HashKeyRange | undefined;
+  /**
+   * A batched MD5 (e.g. the native codec of @shardline/native). When given, the range check hashes
+   * every partition key an aggregate needs in one call instead of one hash call per key; the result
+   * is the same either way.
+   */
+  readonly codec?: Pick<Codec, 'hashPackedKeys'> | undefined;
+}
+
+/**
+ * Builds one user record from its parts (`data` is a view of the input bytes). Lets a caller create its
+ * own record type directly, one object per user record instead of a UserRecord plus its own.
+ */
+export type UserRecordFactory<T> = (
+  data: Uint8Array,
+  partitionKey: string,
+  explicitHashKey: string | undefined,
+  subSequenceNumber: number,
+  aggregated: boolean,
+) => T;
+
+/** What deaggregate returns when given a record factory. */
+export interface FactoryDeaggregationResult<T> {
+  readonly records: T[];
+  readonly aggregated: boolean;
+  readonly droppedOutOfRange: boolean;
 }
 
 const MAGIC_LENGTH = AGGREGATE_MAGIC.length;
@@ -64,7 +90,11 @@ function ensureCapacity(needed: number): void {
 const RETAINED_CAPACITY = 65_536;
 
 function releaseLargeScratch(): void {
+  if (packedBytes.length > RETAINED_CAPACITY * 16) packedBytes = new Uint8Array(0);
   if (capacity <= RETAINED_CAPACITY) return;
+  packedOffsets = new Uint32Array(0);
+  digests = new Uint8Array(0);
+  pkMark = new Uint8Array(0);
   capacity = 0;
   pkStarts = pkEnds = ehkStarts = ehkEnds = new Int32Array(0);
   recordStarts = recordEnds = recordPk = recordEhk = recordDataStart = recordDataEnd = new Int32Array(0);
@@ -240,7 +270,17 @@ function parseRecord(bytes: Uint8Array, r: number): boolean {
   return true;
 }
 
-function passThrough(record: KinesisRecordInput): DeaggregationResult {
+function passThrough<T>(
+  record: KinesisRecordInput,
+  make: UserRecordFactory<T> | undefined,
+): FactoryDeaggregationResult<T> | DeaggregationResult {
+  if (make !== undefined) {
+    return {
+      records: [make(record.data, record.partitionKey, record.explicitHashKey, 0, false)],
+      aggregated: false,
+      droppedOutOfRange: false,
+    };
+  }
   return {
     records: [
       {
@@ -312,6 +352,10 @@ function checkInput(record: KinesisRecordInput, options: DeaggregateOptions | un
   }
   if (options === undefined) return undefined;
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options must be an object');
+  const codec = options.codec;
+  if (codec !== undefined && (codec === null || typeof codec.hashPackedKeys !== 'function')) {
+    throw new InvalidArgumentError('codec must have a hashPackedKeys method when set');
+  }
   const range = options.hashKeyRange;
   if (range === undefined) return undefined;
   if (
@@ -340,32 +384,65 @@ function checkInput(record: KinesisRecordInput, options: DeaggregateOptions | un
  * matches the body and the body parses (required fields present, indexes inside the key tables);
  * otherwise it comes back unchanged as a single user record with subSequenceNumber 0.
  */
-export function deaggregate(record: KinesisRecordInput, options?: DeaggregateOptions): DeaggregationResult {
+export function deaggregate(record: KinesisRecordInput, options?: DeaggregateOptions): DeaggregationResult;
+/** The same, with each user record built by `makeRecord` (same order, same values). */
+export function deaggregate<T>(
+  record: KinesisRecordInput,
+  options: DeaggregateOptions | undefined,
+  makeRecord: UserRecordFactory<T>,
+): FactoryDeaggregationResult<T>;
+export function deaggregate<T>(
+  record: KinesisRecordInput,
+  options?: DeaggregateOptions,
+  makeRecord?: UserRecordFactory<T>,
+): FactoryDeaggregationResult<T> | DeaggregationResult {
   const range = checkInput(record, options);
+  if (makeRecord !== undefined && typeof makeRecord !== 'function') {
+    throw new InvalidArgumentError('makeRecord must be a function when set');
+  }
   try {
-    return split(record, range);
+    return split(record, range, options?.codec, makeRecord);
   } finally {
     releaseLargeScratch();
   }
 }
 
-function split(record: KinesisRecordInput, range: HashKeyRange | undefined): DeaggregationResult {
+function split<T>(
+  record: KinesisRecordInput,
+  range: HashKeyRange | undefined,
+  codec: Pick<Codec, 'hashPackedKeys'> | undefined,
+  make: UserRecordFactory<T> | undefined,
+): FactoryDeaggregationResult<T> | DeaggregationResult {
   const data = record.data;
-  if (!isAggregate(data)) return passThrough(record);
+  if (!isAggregate(data)) return passThrough(record, make);
   const bodyEnd = data.length - AGGREGATE_CHECKSUM_LENGTH;
-  if (!scanBody(data, MAGIC_LENGTH, bodyEnd)) return passThrough(record);
+  if (!scanBody(data, MAGIC_LENGTH, bodyEnd)) return passThrough(record, make);
   for (let r = 0; r < recordCount; r++) {
-    if (!parseRecord(data, r)) return passThrough(record);
+    if (!parseRecord(data, r)) return passThrough(record, make);
   }
 
   const text = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const partitionKeys = decodeKeys(text, pkStarts, pkEnds, pkCount);
   const explicitHashKeys = decodeKeys(text, ehkStarts, ehkEnds, ehkCount);
 
-  if (range !== undefined && !allInRange(recordCount, partitionKeys, explicitHashKeys, range)) {
+  if (range !== undefined && !allInRange(data, partitionKeys, explicitHashKeys, range, codec)) {
     return { records: [], aggregated: true, droppedOutOfRange: true };
   }
 
+  if (make !== undefined) {
+    const made: T[] = new Array(recordCount);
+    for (let r = 0; r < recordCount; r++) {
+      const ehk = recordEhk[r] as number;
+      made[r] = make(
+        data.subarray(recordDataStart[r], recordDataEnd[r]),
+        partitionKeys[recordPk[r] as number] as string,
+        ehk < 0 ? undefined : explicitHashKeys[ehk],
+        r,
+        true,
+      );
+    }
+    return { records: made, aggregated: true, droppedOutOfRange: false };
+  }
   const sequenceNumber = record.sequenceNumber;
   const arrival = record.approximateArrivalTimestamp;
   const records: UserRecord[] = new Array(recordCount);
@@ -418,11 +495,29 @@ function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-/** Whether every sub-record's effective hash key lies in `range`; each distinct key is checked once. */
-function allInRange(recordCount: number, partitionKeys: string[], explicitHashKeys: string[], range: HashKeyRange) {
+/** Scratch of the batched range check: packed partition keys, their offsets and their digests. */
+let packedBytes = new Uint8Array(0);
+let packedOffsets = new Uint32Array(0);
+let digests = new Uint8Array(0);
+/** Per partition-key table entry: 0 = not needed, 1 = needed (some sub-record without explicit hash key). */
+let pkMark = new Uint8Array(0);
+
+/**
+ * Whether every sub-record's effective hash key lies in `range`. Each distinct table entry is checked
+ * once: explicit hash keys first, then the partition keys of records without one.
+ */
+function allInRange(
+  data: Uint8Array,
+  partitionKeys: string[],
+  explicitHashKeys: string[],
+  range: HashKeyRange,
+  codec: Pick<Codec, 'hashPackedKeys'> | undefined,
+): boolean {
   // 0 = not checked yet, 1 = inside, 2 = outside.
-  const pkState = new Uint8Array(partitionKeys.length);
   const ehkState = new Uint8Array(explicitHashKeys.length);
+  if (pkMark.length < pkCount) pkMark = new Uint8Array(Math.max(pkCount, pkMark.length * 2));
+  pkMark.fill(0, 0, pkCount);
+  let needed = 0;
   for (let r = 0; r < recordCount; r++) {
     const ehk = recordEhk[r] as number;
     if (ehk >= 0) {
@@ -430,9 +525,61 @@ function allInRange(recordCount: number, partitionKeys: string[], explicitHashKe
       if (ehkState[ehk] === 2) return false;
     } else {
       const pk = recordPk[r] as number;
-      if (pkState[pk] === 0) pkState[pk] = partitionKeyInRange(partitionKeys[pk] as string) ? 1 : 2;
-      if (pkState[pk] === 2) return false;
+      if (pkMark[pk] === 0) {
+        pkMark[pk] = 1;
+        needed++;
+      }
     }
   }
+  // An MD5 is always inside the full key space.
+  if (needed === 0 || (range.startingHashKey === 0n && range.endingHashKey === MAX_HASH_KEY)) return true;
+  if (codec === undefined) {
+    for (let k = 0; k < pkCount; k++) {
+      if (pkMark[k] === 1 && !partitionKeyInRange(partitionKeys[k] as string)) return false;
+    }
+    return true;
+  }
+  return packedKeysInRange(data, needed, codec);
+}
+
+/**
+ * The batched check: the needed partition-key entries are copied back to back (PackedStrings wants
+ * them contiguous, and in the aggregate each entry is preceded by its tag and length) and hashed in
+ * one call.
+ */
+function packedKeysInRange(data: Uint8Array, needed: number, codec: Pick<Codec, 'hashPackedKeys'>): boolean {
+  let total = 0;
+  for (let k = 0; k < pkCount; k++) if (pkMark[k] === 1) total += (pkEnds[k] as number) - (pkStarts[k] as number);
+  if (packedBytes.length < total) packedBytes = new Uint8Array(Math.max(total, packedBytes.length * 2, 4096));
+  if (packedOffsets.length < needed + 1)
+    packedOffsets = new Uint32Array(Math.max(needed + 1, packedOffsets.length * 2));
+  if (digests.length < needed * 16) digests = new Uint8Array(Math.max(needed * 16, digests.length * 2));
+  const bytes = packedBytes;
+  const offsets = packedOffsets;
+  let n = 0;
+  let at = 0;
+  for (let k = 0; k < pkCount; k++) {
+    if (pkMark[k] !== 1) continue;
+    offsets[n++] = at;
+    const end = pkEnds[k] as number;
+    for (let p = pkStarts[k] as number; p < end; p++) bytes[at++] = data[p] as number;
+  }
+  offsets[n] = at;
+  codec.hashPackedKeys({ count: n, bytes, offsets }, digests);
+  for (let i = 0; i < n; i++) {
+    if (!digestInRange(digests, i * 16)) return false;
+  }
   return true;
+}
+
+function digestInRange(digest: Uint8Array, at: number): boolean {
+  let low = 0;
+  let high = 0;
+  for (let i = 0; i < 16; i++) {
+    const d = digest[at + i] as number;
+    if (low === 0) low = d - (rangeStart[i] as number);
+    if (high === 0) high = d - (rangeEnd[i] as number);
+    if (low !== 0 && high !== 0) break;
+  }
+  return low >= 0 && high <= 0;
 }

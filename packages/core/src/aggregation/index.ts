@@ -1,5 +1,10 @@
 export { AggregateSizer } from './aggregate-sizer.js';
 export { type AggregatedRecordSchema, aggregatedRecordSchema } from './aggregated-record-schema.js';
-export { type DeaggregateOptions, deaggregate } from './deaggregate.js';
+export {
+  type DeaggregateOptions,
+  deaggregate,
+  type FactoryDeaggregationResult,
+  type UserRecordFactory,
+} from './deaggregate.js';
 export { type AggregationRecord, encodeAggregatedRecord } from './encode-aggregated-record.js';
 export type { DeaggregationResult, KinesisRecordInput, UserRecord } from './user-record.js';

@@ -1,0 +1,241 @@
+import {
+  GetRecordsCommand,
+  type GetRecordsCommandOutput,
+  GetShardIteratorCommand,
+  type KinesisClient,
+  type ShardIteratorType,
+} from '@aws-sdk/client-kinesis';
+import type { HashKeyRange } from '@shardline/core';
+import type { ExtendedSequenceNumber, Logger } from '../types.js';
+import { awsErrorName, isRetriable } from '../util/aws-error.js';
+import { backoffWithJitter } from '../util/backoff.js';
+import { delay } from '../util/delay.js';
+import type { FetchedBatch } from './fetched-batch.js';
+import { toConsumerRecords } from './to-consumer-records.js';
+
+export interface StartPosition {
+  readonly type: 'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP' | 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER';
+  readonly sequenceNumber?: string;
+  readonly timestamp?: Date;
+  /** With AT_SEQUENCE_NUMBER: user records up to this position were already checkpointed. */
+  readonly skipThrough?: ExtendedSequenceNumber;
+}
+
+export interface ShardFetcherOptions {
+  readonly kinesis: KinesisClient;
+  readonly streamName: string;
+  readonly shardId: string;
+  readonly hashKeyRange: HashKeyRange | undefined;
+  readonly start: StartPosition;
+  readonly maxRecords: number;
+  readonly idleTimeBetweenReadsMillis: number;
+  readonly minTimeBetweenReadsMillis: number;
+  readonly maxPrefetchBatches: number;
+  readonly maxPrefetchBytes: number;
+  readonly maxPrefetchRecords: number;
+  readonly backoffBaseMillis: number;
+  readonly backoffMaxMillis: number;
+  readonly logger: Logger;
+  readonly onReadError?: (error: unknown, attempt: number) => void;
+}
+
+const THROTTLED = new Set([
+  'ProvisionedThroughputExceededException',
+  'LimitExceededException',
+  'ThrottlingException',
+  'KMSThrottlingException',
+]);
+
+/**
+ * Polls one shard ahead of the handler. Fetched batches queue up to the prefetch bounds (batches, bytes
+ * and user records), reads back off exponentially with jitter on throttling and errors, and an expired
+ * iterator is recreated right after the last record fetched, so nothing is skipped or read twice.
+ */
+export class ShardFetcher {
+  readonly #o: ShardFetcherOptions;
+  readonly #stop = new AbortController();
+  readonly #queue: FetchedBatch[] = [];
+  #queuedBytes = 0;
+  #queuedRecords = 0;
+  #lastFetchedSequenceNumber: string | undefined;
+  #ended = false;
+  #wakeConsumer: (() => void) | undefined;
+  #wakeProducer: (() => void) | undefined;
+  #loop: Promise<void> | undefined;
+  #getRecordsCalls = 0;
+
+  constructor(options: ShardFetcherOptions) {
+    this.#o = options;
+  }
+
+  get getRecordsCalls(): number {
+    return this.#getRecordsCalls;
+  }
+
+  start(): void {
+    this.#loop ??= this.#run().catch((error: unknown) => {
+      this.#o.logger.error({ err: error, shardId: this.#o.shardId }, 'shard fetcher stopped unexpectedly');
+    });
+  }
+
+  /** The next batch, or undefined once stopped (or after the shard-end batch was taken). */
+  async next(): Promise<FetchedBatch | undefined> {
+    for (;;) {
+      const batch = this.#queue.shift();
+      if (batch !== undefined) {
+        this.#queuedBytes -= batch.bytes;
+        this.#queuedRecords -= batch.records.length;
+        this.#wakeProducer?.();
+        return batch;
+      }
+      if (this.#stop.signal.aborted || this.#ended) return undefined;
+      await new Promise<void>((resolve) => {
+        this.#wakeConsumer = resolve;
+      });
+      this.#wakeConsumer = undefined;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    this.#wakeProducer?.();
+    this.#wakeConsumer?.();
+    await this.#loop;
+  }
+
+  #full(): boolean {
+    return (
+      this.#queue.length >= this.#o.maxPrefetchBatches ||
+      (this.#queue.length > 0 &&
+        (this.#queuedBytes >= this.#o.maxPrefetchBytes || this.#queuedRecords >= this.#o.maxPrefetchRecords))
+    );
+  }
+
+  async #iterator(position: StartPosition): Promise<string | undefined> {
+    const input: {
+      StreamName: string;
+      ShardId: string;
+      ShardIteratorType: ShardIteratorType;
+      StartingSequenceNumber?: string;
+      Timestamp?: Date;
+    } = { StreamName: this.#o.streamName, ShardId: this.#o.shardId, ShardIteratorType: position.type };
+    if (position.sequenceNumber !== undefined) input.StartingSequenceNumber = position.sequenceNumber;
+    if (position.timestamp !== undefined) input.Timestamp = position.timestamp;
+    const out = await this.#o.kinesis.send(new GetShardIteratorCommand(input), { abortSignal: this.#stop.signal });
+    return out.ShardIterator;
+  }
+
+  /** Where to restart after an expired iterator: just after the last record fetched, or the original start. */
+  #resumePosition(): StartPosition {
+    return this.#lastFetchedSequenceNumber === undefined
+      ? this.#o.start
+      : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: this.#lastFetchedSequenceNumber };
+  }
+
+  async #run(): Promise<void> {
+    const signal = this.#stop.signal;
+    let iterator: string | undefined;
+    let attempt = 0;
+    let lastCallAt = 0;
+    let skipThrough = this.#o.start.skipThrough;
+    while (!signal.aborted) {
+      try {
+        if (iterator === undefined) iterator = await this.#iterator(this.#resumePosition());
+        if (iterator === undefined) {
+          this.#push({
+            records: [],
+            millisBehindLatest: 0,
+            isAtShardEnd: true,
+            childShardIds: [],
+            bytes: 0,
+            droppedAggregates: 0,
+          });
+          return;
+        }
+        while (this.#full() && !signal.aborted) {
+          await new Promise<void>((resolve) => {
+            this.#wakeProducer = resolve;
+          });
+          this.#wakeProducer = undefined;
+        }
+        if (signal.aborted) return;
+        const wait = lastCallAt + this.#o.minTimeBetweenReadsMillis - Date.now();
+        if (wait > 0) await delay(wait, signal);
+        if (signal.aborted) return;
+        lastCallAt = Date.now();
+        this.#getRecordsCalls++;
+        const out: GetRecordsCommandOutput = await this.#o.kinesis.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: this.#o.maxRecords }),
+          { abortSignal: signal },
+        );
+        attempt = 0;
+        const raw = out.Records ?? [];
+        const converted = toConsumerRecords(raw, this.#o.shardId, this.#o.hashKeyRange, skipThrough);
+        const last = raw[raw.length - 1];
+        if (last?.SequenceNumber !== undefined) {
+          this.#lastFetchedSequenceNumber = last.SequenceNumber;
+          skipThrough = undefined;
+        }
+        iterator = out.NextShardIterator ?? undefined;
+        const isAtShardEnd = iterator === undefined;
+        const childShardIds = (out.ChildShards ?? []).map((child) => child.ShardId ?? '').filter((id) => id !== '');
+        if (converted.records.length > 0 || isAtShardEnd || converted.droppedAggregates > 0) {
+          this.#push({
+            records: converted.records,
+            millisBehindLatest: out.MillisBehindLatest ?? 0,
+            isAtShardEnd,
+            childShardIds,
+            bytes: converted.bytes,
+            droppedAggregates: converted.droppedAggregates,
+          });
+        } else {
+          this.#push({
+            records: [],
+            millisBehindLatest: out.MillisBehindLatest ?? 0,
+            isAtShardEnd: false,
+            childShardIds: [],
+            bytes: 0,
+            droppedAggregates: 0,
+          });
+        }
+        if (isAtShardEnd) return;
+        if (raw.length === 0) await delay(this.#o.idleTimeBetweenReadsMillis, signal);
+      } catch (error) {
+        if (signal.aborted) return;
+        const name = awsErrorName(error);
+        if (name === 'ExpiredIteratorException') {
+          this.#o.logger.debug(
+            { shardId: this.#o.shardId },
+            'iterator expired; recreating after the last fetched record',
+          );
+          iterator = undefined;
+          continue;
+        }
+        this.#o.onReadError?.(error, attempt);
+        const wait = backoffWithJitter(attempt, this.#o.backoffBaseMillis, this.#o.backoffMaxMillis);
+        const level = THROTTLED.has(name) && attempt < 5 ? 'debug' : 'warn';
+        this.#o.logger[level](
+          { err: error, shardId: this.#o.shardId, attempt, wait, retriable: isRetriable(error) },
+          'GetRecords failed; backing off',
+        );
+        attempt++;
+        // An invalid or unknown iterator cannot be retried as is.
+        if (!THROTTLED.has(name)) iterator = undefined;
+        await delay(wait, signal);
+      }
+    }
+  }
+
+  #push(batch: FetchedBatch): void {
+    if (batch.isAtShardEnd) this.#ended = true;
+    // Empty reads only refresh MillisBehindLatest; keep at most one queued.
+    if (batch.records.length === 0 && !batch.isAtShardEnd) {
+      const tail = this.#queue[this.#queue.length - 1];
+      if (tail !== undefined && tail.records.length === 0 && !tail.isAtShardEnd) this.#queue.pop();
+    }
+    this.#queue.push(batch);
+    this.#queuedBytes += batch.bytes;
+    this.#queuedRecords += batch.records.length;
+    this.#wakeConsumer?.();
+  }
+}

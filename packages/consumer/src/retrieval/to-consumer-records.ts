@@ -1,0 +1,96 @@
+import { type Codec, type DeaggregateOptions, deaggregate, type HashKeyRange } from '@shardline/core';
+import { getCodec } from '@shardline/native';
+import type { ConsumerRecord, ExtendedSequenceNumber } from '../types.js';
+
+/** The fields of a Kinesis record as the SDK returns them from GetRecords. */
+export interface KinesisSdkRecord {
+  readonly Data?: Uint8Array | undefined;
+  readonly PartitionKey?: string | undefined;
+  readonly SequenceNumber?: string | undefined;
+  readonly ApproximateArrivalTimestamp?: Date | undefined;
+}
+
+export interface ConversionResult {
+  readonly records: ConsumerRecord[];
+  readonly bytes: number;
+  readonly droppedAggregates: number;
+}
+
+const EPOCH = new Date(0);
+const EMPTY = Buffer.alloc(0);
+
+/** The process codec, looked up on first use (never at import): batched MD5 for the range filter. */
+let codec: Codec | undefined;
+
+/** Options for one shard's range; cached because a fetcher converts batch after batch of one shard. */
+let lastRange: HashKeyRange | undefined;
+let lastOptions: DeaggregateOptions | undefined;
+
+function optionsFor(range: HashKeyRange | undefined): DeaggregateOptions | undefined {
+  if (range === undefined) return undefined;
+  if (range !== lastRange || lastOptions === undefined) {
+    codec ??= getCodec();
+    lastOptions = { hashKeyRange: range, codec };
+    lastRange = range;
+  }
+  return lastOptions;
+}
+
+/**
+ * De-aggregates (always: the KCL's checks decide per record) with the shard's hash range, and drops
+ * user records at or before `skipThrough` so a restart inside an aggregate resumes after the
+ * checkpointed sub-record.
+ */
+export function toConsumerRecords(
+  input: readonly KinesisSdkRecord[],
+  shardId: string,
+  range: HashKeyRange | undefined,
+  skipThrough: ExtendedSequenceNumber | undefined,
+): ConversionResult {
+  let records: ConsumerRecord[] = [];
+  const options = optionsFor(range);
+  let bytes = 0;
+  let droppedAggregates = 0;
+  for (const raw of input) {
+    const given = raw.Data ?? EMPTY;
+    // A Buffer outer record makes every sub-record's data view a Buffer already: no second view each.
+    const data = Buffer.isBuffer(given) ? given : Buffer.from(given.buffer, given.byteOffset, given.byteLength);
+    const sequenceNumber = raw.SequenceNumber ?? '';
+    // One Date per Kinesis record, shared by its user records.
+    const arrival = raw.ApproximateArrivalTimestamp ?? EPOCH;
+    bytes += data.length;
+    const result = deaggregate(
+      { data, partitionKey: raw.PartitionKey ?? '', sequenceNumber, approximateArrivalTimestamp: arrival },
+      options,
+      (view, partitionKey, explicitHashKey, subSequenceNumber): ConsumerRecord =>
+        explicitHashKey === undefined
+          ? {
+              partitionKey,
+              data: view as Buffer,
+              sequenceNumber,
+              subSequenceNumber,
+              approximateArrivalTimestamp: arrival,
+              shardId,
+            }
+          : {
+              partitionKey,
+              data: view as Buffer,
+              sequenceNumber,
+              subSequenceNumber,
+              explicitHashKey,
+              approximateArrivalTimestamp: arrival,
+              shardId,
+            },
+    );
+    if (result.droppedOutOfRange) droppedAggregates++;
+    let made = result.records;
+    if (skipThrough !== undefined && skipThrough.sequenceNumber === sequenceNumber) {
+      const through = skipThrough.subSequenceNumber;
+      made = made.filter((record) => record.subSequenceNumber > through);
+    }
+    // Most batches are one aggregate of thousands of records: take its array as it is.
+    if (records.length === 0) records = made;
+    else for (const record of made) records.push(record);
+  }
+  return { records, bytes, droppedAggregates };
+}

@@ -1,0 +1,50 @@
+import http from 'node:http';
+import https from 'node:https';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { ConsumerCredentials } from '../config/consumer-options.js';
+import { isLoopbackEndpoint } from '../config/resolve-config.js';
+import { installFastGetRecords } from '../retrieval/fast-get-records.js';
+
+// Local servers accept any key; the SDK still needs something to sign with.
+const LOCAL_CREDENTIALS: ConsumerCredentials = Object.freeze({
+  accessKeyId: 'shardline-local',
+  secretAccessKey: 'shardline-local',
+});
+
+function clientConfig(region: string, endpoint: string | undefined, credentials: ConsumerCredentials | undefined) {
+  const local = endpoint !== undefined && isLoopbackEndpoint(endpoint);
+  const creds = credentials ?? (local ? LOCAL_CREDENTIALS : undefined);
+  const secure = endpoint === undefined || endpoint.startsWith('https:');
+  // Keep-alive HTTP/1.1: on loopback it is faster than HTTP/2 and every socket is closed by destroy().
+  const requestHandler = new NodeHttpHandler(
+    secure ? { httpsAgent: new https.Agent({ keepAlive: true }) } : { httpAgent: new http.Agent({ keepAlive: true }) },
+  );
+  return {
+    region,
+    requestHandler,
+    ...(endpoint === undefined ? {} : { endpoint }),
+    // A copy: the SDK writes feature markers onto the credentials object and a frozen one would throw.
+    ...(creds === undefined ? {} : { credentials: { ...creds } }),
+    maxAttempts: 1,
+  };
+}
+
+export function createKinesisClient(
+  region: string,
+  endpoint: string | undefined,
+  credentials: ConsumerCredentials | undefined,
+): KinesisClient {
+  const client = new KinesisClient(clientConfig(region, endpoint, credentials));
+  installFastGetRecords(client);
+  return client;
+}
+
+export function createDynamoDbClient(
+  region: string,
+  endpoint: string | undefined,
+  credentials: ConsumerCredentials | undefined,
+): DynamoDBClient {
+  return new DynamoDBClient(clientConfig(region, endpoint, credentials));
+}
