@@ -20,6 +20,10 @@ import { ShardSyncer } from './shard-sync/shard-syncer.js';
 import type { Clock, ExtendedSequenceNumber, KclStyleProcessor, Logger, RunOptions } from './types.js';
 import { createDynamoDbClient, createKinesisClient } from './util/create-clients.js';
 import { delay } from './util/delay.js';
+
+/** Floor of the wait between registering and the first take. */
+const MIN_DISCOVERY_DELAY_MILLIS = 1_000;
+
 import { systemClock } from './util/system-clock.js';
 
 /** Payloads of the consumer's events. */
@@ -169,7 +173,9 @@ export class KinesisConsumer extends EventEmitter<KinesisConsumerEvents> {
       },
       onScan: (leases) => this.#syncer?.onScan(leases),
       registry,
-      discoveryDelayMillis: config.leaseTakerIntervalMillis,
+      // Long enough for siblings started at the same moment to finish creating or finding the tables
+      // and register, even with a short taker interval.
+      discoveryDelayMillis: Math.max(config.leaseTakerIntervalMillis, MIN_DISCOVERY_DELAY_MILLIS),
     });
     this.#coordinator = coordinator;
     this.#syncer = new ShardSyncer({

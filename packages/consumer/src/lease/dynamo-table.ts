@@ -106,7 +106,8 @@ export class DynamoTable {
     }
     for (let i = 0; status !== 'ACTIVE'; i++) {
       if (signal?.aborted) return;
-      await delay(Math.min(1000, 20 * 2 ** i), signal);
+      // Short polls: siblings waiting here must register before the creator's discovery delay ends.
+      await delay(Math.min(100, 20 * 2 ** i), signal);
       status = await this.#describe();
     }
   }
