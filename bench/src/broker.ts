@@ -9,7 +9,7 @@
  * Prints a table and writes it under "## Broker" in bench/README.md.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -17,10 +17,10 @@ import net from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeReadmeSection } from './readme-section.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'packages/cli/dist/bin/shardline.js');
-const README = join(ROOT, 'bench/README.md');
 const require = createRequire(import.meta.url);
 const PHASE_MS = Number(process.env.BROKER_BENCH_PHASE_MS ?? 6000);
 const BIG_PHASE_MS = Number(process.env.BROKER_BENCH_BIG_PHASE_MS ?? 5000);
@@ -419,19 +419,6 @@ function table(results: BrokerResult[]): string {
   return [head, sep, ...body, ...(errors.length > 0 ? ['', ...errors] : [])].join('\n');
 }
 
-function writeReadme(text: string): void {
-  const heading = '## Broker';
-  const section = `${heading}\n\n${text}\n`;
-  const current = existsSync(README) ? readFileSync(README, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(`${heading}\n`);
-  if (start < 0) {
-    writeFileSync(README, `${current.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = current.indexOf('\n## ', start + heading.length);
-  writeFileSync(README, `${current.slice(0, start)}${section}${next < 0 ? '' : current.slice(next + 1)}`);
-}
-
 async function main(): Promise<void> {
   if (!existsSync(CLI)) throw new Error(`build first: ${CLI} is missing (pnpm run build)`);
   const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -486,7 +473,8 @@ async function main(): Promise<void> {
   const text = lines.join('\n');
   process.stdout.write(`${text}\n`);
   if (only.length === 0) {
-    writeReadme(
+    writeReadmeSection(
+      '## Broker',
       `Command: \`pnpm --filter @shardline/bench run broker\` (after \`pnpm run build\`). Each broker runs in its own child process ` +
         'on loopback; the client is a keep-alive node:http client sending pre-serialised AWS JSON 1.1 bodies, so the ' +
         "figures are the brokers' own, not the SDK's. kinesalite and kinesis-local are the npm packages " +

@@ -8,10 +8,8 @@
  *   pnpm --filter @shardline/bench run codec [-- --seconds 2]
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import {
   type AggregateInput,
   AggregateSizer,
@@ -22,6 +20,7 @@ import {
   packStrings,
   typescriptCodec,
 } from '@shardline/core';
+import { writeReadmeSection } from './readme-section.js';
 
 const MIB = 1024 * 1024;
 const HASH = 'hash 1000 keys (MD5)';
@@ -29,7 +28,6 @@ const ENCODE = 'encode 1 MiB aggregate';
 const DECODE = 'de-aggregate (MD5 checked)';
 const FLOOR = 'MD5 of the aggregate (floor)';
 const FLOOR_IMPLEMENTATION = 'node:crypto MD5 over the aggregate';
-const README = fileURLToPath(new URL('../README.md', import.meta.url));
 const secondsArg = process.argv.indexOf('--seconds');
 const SECONDS = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 1;
 const ROUNDS = 3;
@@ -295,7 +293,8 @@ async function main(): Promise<void> {
   const table = renderTable();
   const verdicts = renderTargets();
   process.stdout.write(`${table}\n\n${verdicts}\n`);
-  writeSection(
+  writeReadmeSection(
+    '## Codec',
     [
       `Command: \`pnpm bench:codec\` (builds first), or \`pnpm --filter @shardline/bench run codec [-- --seconds S]\` after \`pnpm run build\`.`,
       '',
@@ -394,20 +393,6 @@ function renderTargets(): string {
       return `- ${label}: ${verdict} (target ≥ ${target}x${ceiling === undefined ? '' : `; MD5-only ceiling ${ceiling.toFixed(2)}x`})`;
     })
     .join('\n');
-}
-
-/** Replaces this bench's section of bench/README.md (or appends it), leaving the others untouched. */
-function writeSection(body: string): void {
-  const heading = '## Codec';
-  const section = `${heading}\n\n${body}\n`;
-  const current = existsSync(README) ? readFileSync(README, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(`${heading}\n`);
-  if (start < 0) {
-    writeFileSync(README, `${current.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = current.indexOf('\n## ', start + heading.length);
-  writeFileSync(README, `${current.slice(0, start)}${section}${next < 0 ? '' : `\n${current.slice(next + 1)}`}`);
 }
 
 function formatRate(perSecond: number): string {

@@ -10,7 +10,6 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -23,9 +22,9 @@ import {
 import { KinesisConsumer, startEmbeddedDynamoDb } from '@shardline/consumer';
 import { encodeAggregatedRecord, partitionKeyHash, splitHashKeyRange } from '@shardline/core';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { writeReadmeSection } from './readme-section.js';
 
 const SELF = fileURLToPath(import.meta.url);
-const README = fileURLToPath(new URL('../README.md', import.meta.url));
 const CREDENTIALS = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' };
 const BACKLOG_SHARDS = 8;
 const PER_AGGREGATE = 7_000;
@@ -371,26 +370,10 @@ async function main(): Promise<void> {
   );
   const table = lines.join('\n');
   console.log(table);
-  writeSection(table);
-}
-
-function writeSection(table: string): void {
-  const heading = '## Consumer';
-  let readme = '';
-  try {
-    readme = readFileSync(README, 'utf8');
-  } catch {
-    readme = '# Benchmarks\n';
-  }
-  const section = `${heading}\n\nCommand: \`pnpm run build && pnpm --filter @shardline/bench run consumer\` (BENCH_CONSUMER_AGGREGATES_PER_SHARD, BENCH_CONSUMER_FAILOVER_RUNS and BENCH_CONSUMER_DDB_MS scale it).\n\n${table}\n`;
-  const start = readme.indexOf(`${heading}\n`);
-  if (start < 0) {
-    readme = `${readme.trimEnd()}\n\n${section}`;
-  } else {
-    const next = readme.indexOf('\n## ', start + heading.length);
-    readme = readme.slice(0, start) + section + (next < 0 ? '' : `\n${readme.slice(next + 1)}`);
-  }
-  writeFileSync(README, readme);
+  writeReadmeSection(
+    '## Consumer',
+    `Command: \`pnpm run build && pnpm --filter @shardline/bench run consumer\` (BENCH_CONSUMER_AGGREGATES_PER_SHARD, BENCH_CONSUMER_FAILOVER_RUNS and BENCH_CONSUMER_DDB_MS scale it).\n\n${table}`,
+  );
 }
 
 const [mode, ...args] = process.argv.slice(2);

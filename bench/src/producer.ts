@@ -5,7 +5,6 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
@@ -20,6 +19,7 @@ import {
 import { KinesisProducer } from '@shardline/producer';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import * as hdr from 'hdr-histogram-js';
+import { writeReadmeSection } from './readme-section.js';
 
 /** The part of aws-kinesis-agg used here (its bundled typings omit RecordAggregator and need aws-sdk v2). */
 interface RecordAggregatorLike {
@@ -36,7 +36,6 @@ const { RecordAggregator } = createRequire(import.meta.url)('aws-kinesis-agg') a
 };
 
 const SELF = fileURLToPath(import.meta.url);
-const README = fileURLToPath(new URL('../README.md', import.meta.url));
 const CREDENTIALS = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' };
 const DURATION_MS = Number(process.env.BENCH_PRODUCER_MS ?? 5000);
 const SHARDS = 8;
@@ -442,32 +441,16 @@ async function main(): Promise<void> {
   );
   const table = lines.join('\n');
   console.log(table);
-  writeSection(table);
+  writeReadmeSection(
+    '## Producer',
+    `Command: \`pnpm run build && pnpm --filter @shardline/bench run producer\` (BENCH_PRODUCER_MS sets the load time per row).\n\n${table}`,
+  );
 }
 
 async function usage(broker: ChildProcess): Promise<{ cpuUs: number; maxRss: number }> {
   const reply = once<{ cpuUs: number; maxRss: number }>(broker, 'usage');
   broker.send({ type: 'usage' });
   return reply;
-}
-
-function writeSection(table: string): void {
-  const heading = '## Producer';
-  let readme = '';
-  try {
-    readme = readFileSync(README, 'utf8');
-  } catch {
-    readme = '# Benchmarks\n';
-  }
-  const section = `${heading}\n\nCommand: \`pnpm run build && pnpm --filter @shardline/bench run producer\` (BENCH_PRODUCER_MS sets the load time per row).\n\n${table}\n`;
-  const start = readme.indexOf(`${heading}\n`);
-  if (start < 0) {
-    readme = `${readme.trimEnd()}\n\n${section}`;
-  } else {
-    const next = readme.indexOf('\n## ', start + heading.length);
-    readme = readme.slice(0, start) + section + (next < 0 ? '' : `\n${readme.slice(next + 1)}`);
-  }
-  writeFileSync(README, readme);
 }
 
 const [mode, ...args] = process.argv.slice(2);

@@ -1,7 +1,6 @@
 import {
   type AttributeValue,
   DeleteItemCommand,
-  type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   ScanCommand,
@@ -9,7 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { ExtendedSequenceNumber, Logger } from '../types.js';
 import { awsErrorName } from '../util/aws-error.js';
-import { DynamoTable } from './dynamo-table.js';
+import { DynamoTable, type DynamoTableOptions } from './dynamo-table.js';
 import type { Lease } from './lease.js';
 import { itemFromNewLease, leaseFromItem } from './lease-codec.js';
 
@@ -18,13 +17,7 @@ export type LeaseWriteResult =
   | { readonly ok: true; readonly counter: number }
   | { readonly ok: false; readonly current: Lease | undefined };
 
-export interface LeaseTableOptions {
-  readonly client: DynamoDBClient;
-  readonly tableName: string;
-  readonly retries: number;
-  readonly backoffBaseMillis: number;
-  readonly logger: Logger;
-}
+export type LeaseTableOptions = DynamoTableOptions;
 
 /**
  * The DynamoDB side of leasing. Every mutation is conditioned on the lease counter the caller last saw and

@@ -1,21 +1,8 @@
-import {
-  type AttributeValue,
-  DeleteItemCommand,
-  type DynamoDBClient,
-  ScanCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import type { Logger } from '../types.js';
+import { type AttributeValue, DeleteItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { awsErrorName } from '../util/aws-error.js';
-import { DynamoTable } from './dynamo-table.js';
+import { DynamoTable, type DynamoTableOptions } from './dynamo-table.js';
 
-export interface WorkerRegistryOptions {
-  readonly client: DynamoDBClient;
-  readonly tableName: string;
-  readonly retries: number;
-  readonly backoffBaseMillis: number;
-  readonly logger: Logger;
-}
+export type WorkerRegistryOptions = DynamoTableOptions;
 
 /** One registered worker as scanned: its id and heartbeat counter. */
 export interface RegisteredWorker {
