@@ -266,6 +266,19 @@ async function main(): Promise<void> {
       payload,
       native && (() => native.encodeAggregate(input, out)),
     );
+    // The producer's shape: ~50 KiB aggregates (aggregationMaxSize), all of a PutRecords in one call.
+    const parts = 20;
+    const bounds = Uint32Array.from({ length: parts + 1 }, (_, j) => Math.round((j * n) / parts));
+    const sizes = new Uint32Array(parts);
+    const outMany = Buffer.allocUnsafe(MIB + 64 * parts);
+    row(
+      encode,
+      `native encodeAggregates (${parts} aggregates per call)`,
+      size,
+      n,
+      payload,
+      native && (() => native.encodeAggregates(input, bounds, parts, outMany, 0, sizes)),
+    );
     row(encode, 'TypeScript codec encodeAggregate (packed input)', size, n, payload, () =>
       typescriptCodec.encodeAggregate(input, out),
     );
@@ -365,6 +378,22 @@ function renderTargets(): string {
     ['batch hashing vs node:crypto per key', HASH, 'native hashPackedKeys (batch)', 0, 8],
     ['native encode vs aws-kinesis-agg, 100 B', ENCODE, 'native encodeAggregate (packed input)', 100, 2.5],
     ['native encode vs aws-kinesis-agg, 1 KiB', ENCODE, 'native encodeAggregate (packed input)', 1024, 2.5],
+    // The producer's path: the same records as 20 aggregates in one call, MD5 trailers side by side in
+    // SIMD lanes, so the serial-MD5 ceiling of one 1 MiB aggregate does not bound it.
+    [
+      'native encodeAggregates (20 per call) vs aws-kinesis-agg, 100 B',
+      ENCODE,
+      'native encodeAggregates (20 aggregates per call)',
+      100,
+      2.5,
+    ],
+    [
+      'native encodeAggregates (20 per call) vs aws-kinesis-agg, 1 KiB',
+      ENCODE,
+      'native encodeAggregates (20 aggregates per call)',
+      1024,
+      2.5,
+    ],
     [
       'TypeScript encode vs aws-kinesis-agg, 100 B',
       ENCODE,
@@ -389,7 +418,9 @@ function renderTargets(): string {
       const shown = ratio !== undefined && ratio < target && Number(ratio.toFixed(2)) >= target ? 3 : 2;
       const verdict = ratio === undefined ? 'n/a' : `${ratio.toFixed(shown)}x ${ratio >= target ? '✓' : '✗'}`;
       // What an encoder or decoder that did nothing but the mandatory MD5 would reach.
-      const ceiling = size === 0 ? undefined : ratioOf(FLOOR, FLOOR_IMPLEMENTATION, size, group);
+      // Not for encodeAggregates: it digests 20 aggregates side by side, so one serial MD5 is no bound.
+      const serial = size !== 0 && !implementation.includes('encodeAggregates');
+      const ceiling = serial ? ratioOf(FLOOR, FLOOR_IMPLEMENTATION, size, group) : undefined;
       return `- ${label}: ${verdict} (target ≥ ${target}x${ceiling === undefined ? '' : `; MD5-only ceiling ${ceiling.toFixed(2)}x`})`;
     })
     .join('\n');

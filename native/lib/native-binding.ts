@@ -26,14 +26,34 @@ export interface NativeBinding {
     out: Uint8Array,
     offset: number,
   ): number;
+  encodeAggregates(
+    keyBytes: Uint8Array,
+    keyOffsets: Uint32Array,
+    hashKeyBytes: Uint8Array | null,
+    hashKeyOffsets: Uint32Array | null,
+    data: Uint8Array,
+    dataOffsets: Uint32Array,
+    bounds: Uint32Array,
+    aggregateCount: number,
+    out: Uint8Array,
+    offset: number,
+    sizes: Uint32Array,
+  ): number;
   lookupShards(hashes: Uint8Array, count: number, rangeEnds: Uint8Array, shardCount: number, out: Uint32Array): void;
   base64Encode(src: Uint8Array, srcOffset: number, length: number, out: Uint8Array, outOffset: number): number;
 }
 
 /** The argument contract this loader speaks (src/addon.cc kBindingAbi). */
-export const BINDING_ABI = 1;
+export const BINDING_ABI = 2;
 
-const FUNCTIONS = ['hashPackedKeys', 'aggregateSize', 'encodeAggregate', 'lookupShards', 'base64Encode'] as const;
+const FUNCTIONS = [
+  'hashPackedKeys',
+  'aggregateSize',
+  'encodeAggregate',
+  'encodeAggregates',
+  'lookupShards',
+  'base64Encode',
+] as const;
 /** MD5("abc") from RFC 1321's test suite. */
 const SELF_TEST_DIGEST = '900150983cd24fb0d6963f7d28e17f72';
 

@@ -6,7 +6,7 @@ import type { NativeBinding } from './native-binding.js';
  * reads in place; the addon re-checks every bound, so malformed input throws and never crashes.
  */
 export function createNativeCodec(binding: NativeBinding): Codec {
-  const { hashPackedKeys, aggregateSize, encodeAggregate, lookupShards, base64Encode } = binding;
+  const { hashPackedKeys, aggregateSize, encodeAggregate, encodeAggregates, lookupShards, base64Encode } = binding;
   return Object.freeze({
     implementation: 'native',
     hashPackedKeys(keys: PackedStrings, out: Uint8Array): void {
@@ -39,6 +39,37 @@ export function createNativeCodec(binding: NativeBinding): Codec {
         input.count,
         out,
         offset,
+      );
+    },
+    encodeAggregates(
+      input: AggregateInput,
+      bounds: Uint32Array,
+      aggregateCount: number,
+      out: Uint8Array,
+      offset: number,
+      sizes: Uint32Array,
+    ): number {
+      if (input === null || typeof input !== 'object') throw new RangeError('aggregate input must be an object');
+      const { partitionKeys, explicitHashKeys } = input;
+      if (partitionKeys === null || typeof partitionKeys !== 'object') {
+        throw new RangeError('partitionKeys must be a PackedStrings');
+      }
+      if (explicitHashKeys !== undefined && (explicitHashKeys === null || typeof explicitHashKeys !== 'object')) {
+        throw new RangeError('explicitHashKeys must be a PackedStrings');
+      }
+      return encodeAggregates.call(
+        binding,
+        partitionKeys.bytes,
+        partitionKeys.offsets,
+        explicitHashKeys === undefined ? null : explicitHashKeys.bytes,
+        explicitHashKeys === undefined ? null : explicitHashKeys.offsets,
+        input.data,
+        input.dataOffsets,
+        bounds,
+        aggregateCount,
+        out,
+        offset,
+        sizes,
       );
     },
     lookupShards(hashes: Uint8Array, count: number, rangeEnds: Uint8Array, shardCount: number, out: Uint32Array) {

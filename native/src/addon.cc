@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "aggregate.h"
 #include "args.h"
@@ -18,7 +19,7 @@ namespace {
 
 // Bumped whenever an exported function's signature or semantics change, so the loader can reject a
 // stale prebuild instead of calling it with the wrong arguments.
-constexpr uint32_t kBindingAbi = 1;
+constexpr uint32_t kBindingAbi = 2;
 
 std::string Prefixed(const char* function, const char* message) {
   return std::string(function) + ": " + message;
@@ -35,6 +36,7 @@ class ShardlineNative : public Napi::Addon<ShardlineNative> {
                              InstanceMethod("hashPackedKeys", &ShardlineNative::HashPackedKeys),
                              InstanceMethod("aggregateSize", &ShardlineNative::AggregateSize),
                              InstanceMethod("encodeAggregate", &ShardlineNative::EncodeAggregate),
+                             InstanceMethod("encodeAggregates", &ShardlineNative::EncodeAggregates),
                              InstanceMethod("lookupShards", &ShardlineNative::LookupShards),
                              InstanceMethod("base64Encode", &ShardlineNative::Base64EncodeInto),
                              InstanceValue("abi", Napi::Number::New(env, kBindingAbi), napi_enumerable),
@@ -61,14 +63,27 @@ class ShardlineNative : public Napi::Addon<ShardlineNative> {
       ThrowRange(env, "hashPackedKeys: out must hold 16 bytes per key");
       return env.Undefined();
     }
-    for (uint32_t i = 0; i < count; i++) {
-      uint32_t start = 0;
-      uint32_t length = 0;
-      if (!keys.Get(i, &start, &length)) {
-        ThrowRange(env, Prefixed("hashPackedKeys", kPackedChanged).c_str());
-        return env.Undefined();
+    // Keys go to Md5DigestMany in groups so independent keys share SIMD lanes.
+    constexpr uint32_t kGroup = 64;
+    const uint8_t* groupData[kGroup];
+    size_t groupLength[kGroup];
+    uint8_t* groupOut[kGroup];
+    for (uint32_t first = 0; first < count; first += kGroup) {
+      uint32_t n = count - first < kGroup ? count - first : kGroup;
+      for (uint32_t j = 0; j < n; j++) {
+        uint32_t start = 0;
+        uint32_t length = 0;
+        if (!keys.Get(first + j, &start, &length)) {
+          // As before grouping: every key ahead of the bad one is hashed when the call throws.
+          Md5DigestMany(groupData, groupLength, groupOut, j);
+          ThrowRange(env, Prefixed("hashPackedKeys", kPackedChanged).c_str());
+          return env.Undefined();
+        }
+        groupData[j] = keys.bytes + start;
+        groupLength[j] = length;
+        groupOut[j] = out + kMd5DigestSize * static_cast<size_t>(first + j);
       }
-      Md5Digest(keys.bytes + start, length, out + kMd5DigestSize * static_cast<size_t>(i));
+      Md5DigestMany(groupData, groupLength, groupOut, n);
     }
     return env.Undefined();
   }
@@ -105,6 +120,100 @@ class ShardlineNative : public Napi::Addon<ShardlineNative> {
     }
     planner_.Write(out + offset);
     return Napi::Number::New(env, static_cast<double>(size));
+  }
+
+  // encodeAggregates(pkBytes, pkOffsets, ehkBytes | null, ehkOffsets | null, data, dataOffsets,
+  //                  bounds: Uint32Array, aggregateCount, out: Uint8Array, offset, sizes: Uint32Array): bytes
+  // Aggregate j is records bounds[j] .. bounds[j + 1] - 1 of the packed columns, written back to back
+  // from out[offset], its length stored in sizes[j]. Each aggregate is the bytes encodeAggregate writes
+  // for it; the MD5 trailers are computed together at the end, several aggregates per SIMD pass.
+  Napi::Value EncodeAggregates(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    uint32_t* bounds = nullptr;
+    size_t boundsLength = 0;
+    uint32_t aggregateCount = 0;
+    uint8_t* out = nullptr;
+    size_t outLength = 0;
+    size_t offset = 0;
+    uint32_t* sizes = nullptr;
+    size_t sizesLength = 0;
+    if (!ReadUint32s(info, 6, "bounds", &bounds, &boundsLength) ||
+        !ReadUint32(info, 7, "aggregateCount", &aggregateCount) || !ReadBytes(info, 8, "out", &out, &outLength) ||
+        !ReadIndex(info, 9, "offset", &offset) || !ReadUint32s(info, 10, "sizes", &sizes, &sizesLength)) {
+      return env.Undefined();
+    }
+    if (boundsLength < static_cast<size_t>(aggregateCount) + 1) {
+      ThrowRange(env, "encodeAggregates: bounds must hold aggregateCount + 1 entries");
+      return env.Undefined();
+    }
+    if (sizesLength < aggregateCount) {
+      ThrowRange(env, "encodeAggregates: sizes must hold one entry per aggregate");
+      return env.Undefined();
+    }
+    if (offset > outLength) {
+      ThrowRange(env, "encodeAggregates: offset is past the end of out");
+      return env.Undefined();
+    }
+    AggregateView all;
+    if (!ReadPacked(info, 0, "partition keys", &all.partitionKeys)) return env.Undefined();
+    Napi::Value hashKeys = info[2];
+    all.hasExplicitHashKeys = !hashKeys.IsUndefined() && !hashKeys.IsNull();
+    if (all.hasExplicitHashKeys && !ReadPacked(info, 2, "explicit hash keys", &all.explicitHashKeys)) {
+      return env.Undefined();
+    }
+    if (!ReadPacked(info, 4, "data", &all.data)) return env.Undefined();
+    digestData_.resize(aggregateCount);
+    digestLength_.resize(aggregateCount);
+    digestOut_.resize(aggregateCount);
+    size_t at = offset;
+    for (uint32_t j = 0; j < aggregateCount; j++) {
+      // Each bound is read once: the array may be shared memory that changes under us.
+      uint32_t from = bounds[j];
+      uint32_t to = bounds[j + 1];
+      if (to < from) {
+        ThrowRange(env, "encodeAggregates: bounds must never decrease");
+        return env.Undefined();
+      }
+      AggregateView view;
+      view.count = to - from;
+      view.hasExplicitHashKeys = all.hasExplicitHashKeys;
+      // A sub-view starts at offsets[from]; a `from` past an offsets array leaves that view empty, which
+      // Plan's CheckPacked then refuses (it needs count + 1 entries).
+      view.partitionKeys = Slice(all.partitionKeys, from);
+      if (all.hasExplicitHashKeys) view.explicitHashKeys = Slice(all.explicitHashKeys, from);
+      view.data = Slice(all.data, from);
+      if (const char* error = planner_.Plan(view)) {
+        ThrowRange(env, Prefixed("encodeAggregates", error).c_str());
+        return env.Undefined();
+      }
+      uint64_t size = planner_.TotalSize();
+      if (size > outLength - at || size > 0xffffffffULL) {
+        ThrowRange(env, "encodeAggregates: out is too small for the aggregated records");
+        return env.Undefined();
+      }
+      uint8_t* digest = planner_.WriteUndigested(out + at);
+      digestData_[j] = out + at + kAggregateMagicSize;
+      digestLength_[j] = static_cast<size_t>(digest - digestData_[j]);
+      digestOut_[j] = digest;
+      sizes[j] = static_cast<uint32_t>(size);
+      at += static_cast<size_t>(size);
+    }
+    Md5DigestMany(digestData_.data(), digestLength_.data(), digestOut_.data(), aggregateCount);
+    return Napi::Number::New(env, static_cast<double>(at - offset));
+  }
+
+  static PackedView Slice(const PackedView& view, uint32_t from) {
+    PackedView slice;
+    slice.bytes = view.bytes;
+    slice.bytesLength = view.bytesLength;
+    if (from < view.offsetsLength) {
+      slice.offsets = view.offsets + from;
+      slice.offsetsLength = view.offsetsLength - from;
+    } else {
+      slice.offsets = view.offsets;
+      slice.offsetsLength = 0;
+    }
+    return slice;
   }
 
   // lookupShards(hashes: Uint8Array, count, ends: Uint8Array, shardCount, out: Uint32Array): undefined
@@ -177,6 +286,10 @@ class ShardlineNative : public Napi::Addon<ShardlineNative> {
 
   AggregatePlanner planner_;
   ShardLookup lookup_;
+  // encodeAggregates' trailer jobs, kept across calls so their capacity is reused.
+  std::vector<const uint8_t*> digestData_;
+  std::vector<size_t> digestLength_;
+  std::vector<uint8_t*> digestOut_;
 };
 
 }  // namespace shardline

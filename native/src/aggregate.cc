@@ -105,6 +105,12 @@ const char* AggregatePlanner::Plan(const AggregateView& view) {
 }
 
 void AggregatePlanner::Write(uint8_t* out) const {
+  uint8_t* const protobuf = out + kAggregateMagicSize;
+  uint8_t* p = WriteUndigested(out);
+  Md5Digest(protobuf, static_cast<size_t>(p - protobuf), p);
+}
+
+uint8_t* AggregatePlanner::WriteUndigested(uint8_t* out) const {
   std::memcpy(out, kMagic, kAggregateMagicSize);
   uint8_t* const protobuf = out + kAggregateMagicSize;
   uint8_t* p = protobuf;
@@ -129,7 +135,7 @@ void AggregatePlanner::Write(uint8_t* out) const {
     if (data.length > 0) std::memcpy(p, data.data, data.length);
     p += data.length;
   }
-  Md5Digest(protobuf, static_cast<size_t>(p - protobuf), p);
+  return p;
 }
 
 }  // namespace shardline

@@ -37,6 +37,10 @@ class AggregatePlanner {
   // only through spans captured while planning, so it writes exactly TotalSize() bytes.
   void Write(uint8_t* out) const;
 
+  // Write without the trailing MD5: returns where the 16-byte digest of out[4 .. returned) belongs, so
+  // a caller encoding several aggregates can digest them all at once (Md5DigestMany).
+  uint8_t* WriteUndigested(uint8_t* out) const;
+
  private:
   SpanTable partitionKeyTable_;
   SpanTable explicitHashKeyTable_;

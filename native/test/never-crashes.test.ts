@@ -106,6 +106,78 @@ describe('the raw addon never crashes on malformed input', () => {
     );
   });
 
+  it('encodeAggregates: bounds, every sliced table, the output and the sizes are checked', () => {
+    const boundsArb = fc
+      .array(fc.oneof(fc.nat(8), fc.constantFrom(0xffff_ffff, 0x8000_0000)), { maxLength: 5 })
+      .map((v) => Uint32Array.from(v));
+    fc.assert(
+      fc.property(
+        fc.nat(30),
+        offsetsArb,
+        fc.option(fc.tuple(fc.nat(30), offsetsArb), { nil: undefined }),
+        fc.nat(30),
+        offsetsArb,
+        boundsArb,
+        fc.nat(5),
+        fc.nat(600),
+        fc.nat(600),
+        fc.nat(5),
+        (keyLength, keyOffsets, hashKeys, dataLength, dataOffsets, bounds, aggregates, outLength, offset, sizes) => {
+          const keyBytes = new Uint8Array(keyLength).fill(0x61);
+          const hashKeyBytes = hashKeys === undefined ? null : new Uint8Array(hashKeys[0]).fill(0x31);
+          const data = new Uint8Array(dataLength);
+          const slice = (offsets: Uint32Array, from: number): Uint32Array =>
+            from <= offsets.length ? offsets.subarray(from) : new Uint32Array(0);
+          // Model: each aggregate must be a valid encodeAggregate on its slice, and everything must fit.
+          let valid = bounds.length >= aggregates + 1 && sizes >= aggregates && offset <= outLength;
+          let needed = offset;
+          for (let j = 0; valid && j < aggregates; j++) {
+            const from = bounds[j] as number;
+            const to = bounds[j + 1] as number;
+            const count = to - from;
+            if (
+              to < from ||
+              count === 0 ||
+              !packedValid(keyLength, slice(keyOffsets, from), count) ||
+              (hashKeys !== undefined && !packedValid(hashKeys[0], slice(hashKeys[1], from), count)) ||
+              !packedValid(dataLength, slice(dataOffsets, from), count)
+            ) {
+              valid = false;
+              break;
+            }
+            needed += raw.aggregateSize(
+              keyBytes,
+              slice(keyOffsets, from),
+              hashKeyBytes,
+              hashKeys === undefined ? null : slice(hashKeys[1], from),
+              data,
+              slice(dataOffsets, from),
+              count,
+            ) as number;
+            if (needed > outLength) valid = false;
+          }
+          const result = callSafely(() =>
+            raw.encodeAggregates(
+              keyBytes,
+              keyOffsets,
+              hashKeyBytes,
+              hashKeys === undefined ? null : hashKeys[1],
+              data,
+              dataOffsets,
+              bounds,
+              aggregates,
+              new Uint8Array(outLength),
+              offset,
+              new Uint32Array(sizes),
+            ),
+          );
+          expect(result).toBe(valid ? 'ok' : 'threw');
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
   it('lookupShards: lengths of hashes, ends and out are checked', () => {
     fc.assert(
       fc.property(
@@ -166,6 +238,19 @@ describe('the raw addon never crashes on malformed input', () => {
         1,
         new Uint8Array(64),
         0,
+      ],
+      encodeAggregates: [
+        new Uint8Array(2),
+        Uint32Array.of(0, 1, 2),
+        null,
+        null,
+        new Uint8Array(2),
+        Uint32Array.of(0, 1, 2),
+        Uint32Array.of(0, 1, 2),
+        2,
+        new Uint8Array(128),
+        0,
+        new Uint32Array(2),
       ],
       lookupShards: [new Uint8Array(16), 1, new Uint8Array(16), 1, new Uint32Array(1)],
       base64Encode: [new Uint8Array(3), 0, 3, new Uint8Array(4), 0],

@@ -94,6 +94,31 @@ describe('native and TypeScript codecs are byte-identical', () => {
     );
   });
 
+  it('several aggregates in one encodeAggregates call, sizes included', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(record, { minLength: 1, maxLength: 10 }), { maxLength: 12 }), (groups) => {
+        const all = groups.flat();
+        const input = toInput(
+          all.length === 0 ? [{ partitionKey: 'x', explicitHashKey: undefined, data: new Uint8Array(0) }] : all,
+        );
+        const bounds = new Uint32Array(groups.length + 1);
+        groups.forEach((g, j) => {
+          bounds[j + 1] = (bounds[j] as number) + g.length;
+        });
+        const total = groups.reduce((sum, g) => sum + typescriptCodec.aggregateSize(toInput(g)), 0);
+        const a = new Uint8Array(total);
+        const b = new Uint8Array(total);
+        const sizesA = new Uint32Array(groups.length);
+        const sizesB = new Uint32Array(groups.length);
+        expect(native.encodeAggregates(input, bounds, groups.length, a, 0, sizesA)).toBe(total);
+        expect(typescriptCodec.encodeAggregates(input, bounds, groups.length, b, 0, sizesB)).toBe(total);
+        expect(hexOf(a)).toBe(hexOf(b));
+        expect(Array.from(sizesA)).toEqual(Array.from(sizesB));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('aggregates with heavy key reuse and more than 127 distinct keys', () => {
     fc.assert(
       fc.property(

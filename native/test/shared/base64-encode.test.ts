@@ -42,6 +42,19 @@ describe('codec base64Encode', () => {
     }
   });
 
+  it('matches Buffer base64 for every length around the 24-byte SIMD steps, leaving neighbours untouched', () => {
+    const codec = getCodec();
+    const source = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 167 + 13) & 0xff));
+    for (let length = 0; length <= 200; length++) {
+      for (const from of [0, 1, 5]) {
+        const expected = source.subarray(from, from + length).toString('base64');
+        const out = Buffer.alloc(expected.length + 6, 0x2e);
+        expect(codec.base64Encode(source, from, length, out, 3)).toBe(expected.length);
+        expect(out.toString('latin1')).toBe(`...${expected}...`);
+      }
+    }
+  });
+
   it('reads a view at its own byte offset', () => {
     const backing = new Uint8Array([9, 9, 0xfb, 0xff, 0xbf, 9]);
     const view = backing.subarray(2, 5);

@@ -63,6 +63,16 @@ describe('hashKeys', () => {
     expect(hex(out, 1)).toBe(createHash('md5').update('def').digest('hex'));
   });
 
+  it('hashes batches of every size with keys of mixed lengths side by side (SIMD lanes, partial groups)', () => {
+    const codec = getCodec();
+    for (let count = 1; count <= 20; count++) {
+      const keys = Array.from({ length: count }, (_, i) => 'k'.repeat((i * 53 + count * 7) % 260));
+      const out = new Uint8Array(16 * count);
+      codec.hashPackedKeys(packStrings(keys), out);
+      for (const [i, key] of keys.entries()) expect(hex(out, i)).toBe(createHash('md5').update(key).digest('hex'));
+    }
+  });
+
   it('returns an empty result for no keys', () => {
     expect(hashKeys([])).toEqual(new Uint8Array(0));
   });

@@ -1,4 +1,5 @@
 export * from './aggregation/index.js';
+export * from './cbor/index.js';
 export * from './codec/index.js';
 export * from './errors/index.js';
 export * from './hash-key/index.js';

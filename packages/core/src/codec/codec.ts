@@ -22,6 +22,22 @@ export interface Codec {
   encodeAggregate(input: AggregateInput, out: Uint8Array, offset?: number): number;
 
   /**
+   * Writes several aggregated records back to back into `out` from `offset`. Aggregate j holds the
+   * records bounds[j] .. bounds[j + 1] - 1 of `input` (whose `count` covers them all) and is the same
+   * bytes encodeAggregate writes for them alone; its length goes to sizes[j]. Returns the bytes written
+   * in all. One call per PutRecords request: the native codec computes the MD5 trailers of all
+   * aggregates together. Throws RangeError on bad bounds or when `out` is too small.
+   */
+  encodeAggregates(
+    input: AggregateInput,
+    bounds: Uint32Array,
+    aggregateCount: number,
+    out: Uint8Array,
+    offset: number,
+    sizes: Uint32Array,
+  ): number;
+
+  /**
    * For each of `count` 16-byte big-endian hash keys in `hashes`, writes to out[i] the index of the
    * first shard whose ending hash key (16 bytes each in `rangeEnds`, ascending) is >= the hash, or
    * `shardCount` when the hash is above every end.

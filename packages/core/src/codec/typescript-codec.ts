@@ -230,6 +230,73 @@ function writeAggregate(input: AggregateInput, out: Uint8Array, offset: number):
   return pos - offset;
 }
 
+function encodeAggregates(
+  input: AggregateInput,
+  bounds: Uint32Array,
+  aggregateCount: number,
+  out: Uint8Array,
+  offset: number,
+  sizes: Uint32Array,
+): number {
+  if (input === null || typeof input !== 'object') throw new RangeError('aggregate input must be an object');
+  if (!Number.isInteger(aggregateCount) || aggregateCount < 0 || aggregateCount > 0xffff_ffff) {
+    throw new RangeError(`invalid aggregate count ${String(aggregateCount)}`);
+  }
+  if (!(bounds instanceof Uint32Array) || bounds.length < aggregateCount + 1) {
+    throw new RangeError(`bounds need ${aggregateCount + 1} entries in a Uint32Array`);
+  }
+  if (!(sizes instanceof Uint32Array) || sizes.length < aggregateCount) {
+    throw new RangeError(`sizes need ${aggregateCount} entries in a Uint32Array`);
+  }
+  if (!(out instanceof Uint8Array)) throw new RangeError('encodeAggregates needs a Uint8Array output');
+  checkIndex(offset, 'output offset');
+  if (offset > out.length) throw new RangeError(`output offset ${offset} is past the end of ${out.length} bytes`);
+  const { partitionKeys, explicitHashKeys, data, dataOffsets } = input;
+  if (partitionKeys === null || typeof partitionKeys !== 'object') {
+    throw new RangeError('partitionKeys must be a PackedStrings');
+  }
+  if (explicitHashKeys !== undefined && (explicitHashKeys === null || typeof explicitHashKeys !== 'object')) {
+    throw new RangeError('explicitHashKeys must be a PackedStrings');
+  }
+  let pos = offset;
+  try {
+    for (let j = 0; j < aggregateCount; j++) {
+      const from = bounds[j] as number;
+      const to = bounds[j + 1] as number;
+      if (to < from) throw new RangeError(`bounds decrease at aggregate ${j}`);
+      const count = to - from;
+      // Views from record `from` on: offsets stay absolute, so the packed bytes are shared unchanged.
+      const sub: AggregateInput = {
+        count,
+        partitionKeys: { count, bytes: partitionKeys.bytes, offsets: sliceOffsets(partitionKeys.offsets, from) },
+        ...(explicitHashKeys === undefined
+          ? {}
+          : {
+              explicitHashKeys: {
+                count,
+                bytes: explicitHashKeys.bytes,
+                offsets: sliceOffsets(explicitHashKeys.offsets, from),
+              },
+            }),
+        data,
+        dataOffsets: sliceOffsets(dataOffsets, from),
+      };
+      const size = writeAggregate(sub, out, pos);
+      sizes[j] = size;
+      pos += size;
+    }
+  } finally {
+    trimTables();
+  }
+  return pos - offset;
+}
+
+/** offsets[from ..] as a view; an empty view when `from` is past the end (checkOffsets then refuses it). */
+function sliceOffsets(offsets: Uint32Array, from: number): Uint32Array {
+  if (!(offsets instanceof Uint32Array)) return offsets;
+  return from <= offsets.length ? offsets.subarray(from) : new Uint32Array(0);
+}
+
 function hashPackedKeys(keys: PackedStrings, out: Uint8Array): void {
   if (keys === null || typeof keys !== 'object') throw new RangeError('keys must be a PackedStrings');
   const count = keys.count;
@@ -327,6 +394,7 @@ export const typescriptCodec: Codec = Object.freeze({
   hashPackedKeys,
   aggregateSize,
   encodeAggregate,
+  encodeAggregates,
   lookupShards,
   base64Encode,
 });
