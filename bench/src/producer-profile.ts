@@ -4,12 +4,14 @@
  * client CPU ns per acknowledged record and the rate. Meant for `node --cpu-prof` or `--trace-gc-nvp`:
  *   pnpm run build && cd bench && node --import tsx --cpu-prof src/producer-profile.ts
  * PROFILE_SIZE sets the record size in bytes; PROFILE_MS the measured time (after 1 s of warm-up); PROFILE_WINDOW the records kept outstanding;
+ * PROFILE_PROTOCOL=json|cbor sets the producer's PutRecords protocol; PROFILE_CPU=<file> writes a CPU profile of the measured window alone (no start-up, no warm-up) to <file>;
  * PROFILE_HEAP=1 prints the top allocation sites (bytes per acknowledged record, collected objects
  * included) from V8's sampling heap profiler; PROFILE_PRODUCER an alternative module path to load KinesisProducer from (A/B against another build).
  * It writes nothing: bench/README.md figures come from producer.ts.
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +60,9 @@ async function main(): Promise<void> {
     credentials: CREDENTIALS,
     metricsInterval: 0,
     rateLimit: 1_000_000,
+    ...(process.env.PROFILE_PROTOCOL === undefined
+      ? {}
+      : { protocol: process.env.PROFILE_PROTOCOL as 'json' | 'cbor' }),
   });
   let keyIndex = 0;
   let acked = 0;
@@ -95,14 +100,21 @@ async function main(): Promise<void> {
     }
   });
   gcObserver.observe({ entryTypes: ['gc'] });
-  const session = process.env.PROFILE_HEAP === '1' ? new Session() : undefined;
+  const cpuProfile = process.env.PROFILE_CPU;
+  const session = process.env.PROFILE_HEAP === '1' || cpuProfile !== undefined ? new Session() : undefined;
   if (session !== undefined) {
     session.connect();
-    await session.post('HeapProfiler.startSampling', {
-      samplingInterval: 4096,
-      includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
-    });
+    if (process.env.PROFILE_HEAP === '1') {
+      await session.post('HeapProfiler.startSampling', {
+        samplingInterval: 4096,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
+    }
+    if (cpuProfile !== undefined) {
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
   }
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -111,9 +123,15 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   gcObserver.disconnect();
   if (session !== undefined) {
-    const { profile } = await session.post('HeapProfiler.stopSampling');
+    if (cpuProfile !== undefined) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(cpuProfile, JSON.stringify(profile));
+    }
+    if (process.env.PROFILE_HEAP === '1') {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      printAllocationSites(profile.head, acked);
+    }
     session.disconnect();
-    printAllocationSites(profile.head, acked);
   }
   await producer.close();
   child.send('close');

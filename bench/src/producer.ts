@@ -1,7 +1,11 @@
 /**
- * Producer benchmark: our KinesisProducer vs aws-kinesis-agg + @aws-sdk/client-kinesis vs plain SDK
- * PutRecords of 500, each in its own child process (so CPU and peak RSS are its own), against the
- * bundled broker in another child process. Run: pnpm --filter @shardline/bench run producer
+ * Producer benchmark: our KinesisProducer (PutRecords in JSON, and in CBOR) vs aws-kinesis-agg +
+ * @aws-sdk/client-kinesis vs plain SDK PutRecords of 500, each in its own child process (so CPU and
+ * peak RSS are its own), against the bundled broker in another child process.
+ * Run: pnpm --filter @shardline/bench run producer
+ * BENCH_PRODUCER_MS sets the load time per row; BENCH_PRODUCER_MODULE loads KinesisProducer from another
+ * build (an A/B run against an older dist: nothing is written to bench/README.md then, and only our
+ * JSON rows run when that build has no `protocol` option).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,7 +20,7 @@ import {
   PutRecordsCommand,
   type PutRecordsCommandOutput,
 } from '@aws-sdk/client-kinesis';
-import { KinesisProducer } from '@shardline/producer';
+import type * as ProducerModule from '@shardline/producer';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import * as hdr from 'hdr-histogram-js';
 import { writeReadmeSection } from './readme-section.js';
@@ -41,8 +45,14 @@ const DURATION_MS = Number(process.env.BENCH_PRODUCER_MS ?? 5000);
 const SHARDS = 8;
 const CHUNK = 500;
 const CONNECTIONS = 24;
+const WINDOW = Number(process.env.BENCH_PRODUCER_WINDOW ?? 50_000);
 
-type Scenario = 'ours' | 'agg-sdk' | 'sdk';
+type Scenario = 'ours' | 'ours-cbor' | 'agg-sdk' | 'sdk';
+const PRODUCER_MODULE = process.env.BENCH_PRODUCER_MODULE;
+
+async function loadProducer(): Promise<typeof ProducerModule.KinesisProducer> {
+  return ((await import(PRODUCER_MODULE ?? '@shardline/producer')) as typeof ProducerModule).KinesisProducer;
+}
 
 interface Result {
   readonly scenario: Scenario;
@@ -109,7 +119,8 @@ async function loadChild(scenario: Scenario, size: number, url: string, stream: 
   const deadline = t0 + DURATION_MS;
   let note: string | undefined;
 
-  if (scenario === 'ours') {
+  if (scenario === 'ours' || scenario === 'ours-cbor') {
+    const KinesisProducer = await loadProducer();
     // The broker runs with limits off, so the client-side shard rate limit (150 % of real Kinesis
     // limits by default) is lifted too; the limits-aws run below keeps the default.
     const producer = new KinesisProducer({
@@ -117,10 +128,10 @@ async function loadChild(scenario: Scenario, size: number, url: string, stream: 
       credentials: CREDENTIALS,
       metricsInterval: 0,
       rateLimit: 1_000_000,
+      ...(scenario === 'ours-cbor' ? { protocol: 'cbor' as const } : {}),
     });
-    const window = Number(process.env.BENCH_PRODUCER_WINDOW ?? 50_000);
     while (performance.now() < deadline) {
-      if (producer.outstanding > window) {
+      if (producer.outstanding > WINDOW) {
         await new Promise((resolve) => setTimeout(resolve, 1));
         continue;
       }
@@ -240,11 +251,61 @@ async function loadChild(scenario: Scenario, size: number, url: string, stream: 
   else process.send({ type: 'result', result });
 }
 
+// ---------------------------------------------------------------- child: the put() pattern alone
+
+/**
+ * The load loop's put() pattern with a stand-in that only keeps each put's resolver and settles it
+ * WINDOW puts later with a fresh result object: what the calling convention costs by itself.
+ */
+async function floorChild(): Promise<void> {
+  const keys = keyPool();
+  const data = randomBytes(100);
+  let captured: (value: unknown) => void = () => {};
+  const capture = (resolve: (value: unknown) => void): void => {
+    captured = resolve;
+  };
+  const ring: (((value: unknown) => void) | undefined)[] = new Array(WINDOW).fill(undefined);
+  let put = 0;
+  const fakePut = (input: { streamName: string; partitionKey: string; data: Uint8Array }): Promise<unknown> => {
+    const promise = new Promise(capture);
+    const slot = put++ % WINDOW;
+    ring[slot]?.({ sequenceNumber: '1', subSequenceNumber: put & 511, shardId: input.streamName, attempts: 1 });
+    ring[slot] = captured;
+    return promise;
+  };
+  let acked = 0;
+  let keyIndex = 0;
+  const cpu0 = process.cpuUsage();
+  const deadline = performance.now() + Math.min(DURATION_MS, 3000);
+  while (performance.now() < deadline) {
+    const chunk = new Array(CHUNK);
+    for (let i = 0; i < CHUNK; i++) {
+      chunk[i] = fakePut({ streamName: 's', partitionKey: keys[keyIndex++ & (keys.length - 1)] as string, data });
+    }
+    Promise.all(chunk).then(() => {
+      acked += CHUNK;
+    });
+    if ((keyIndex & 0x3fff) < CHUNK) await new Promise((resolve) => setImmediate(resolve));
+  }
+  for (const resolve of ring) resolve?.(undefined);
+  await new Promise((resolve) => setImmediate(resolve));
+  const cpu = process.cpuUsage(cpu0);
+  process.send?.({ type: 'floor', result: { nsPerRecord: ((cpu.user + cpu.system) * 1000) / Math.max(1, acked) } });
+}
+
+async function floorCost(): Promise<number> {
+  const child = spawnChild(['--floor']);
+  const { nsPerRecord } = await once<{ nsPerRecord: number }>(child, 'floor');
+  await new Promise((resolve) => child.once('exit', resolve));
+  return nsPerRecord;
+}
+
 // ---------------------------------------------------------------- child: rate limits against 'aws' limits
 
 async function limitsChild(url: string, stream: string, shards: number): Promise<void> {
   const keys = keyPool();
   const data = randomBytes(1024);
+  const KinesisProducer = await loadProducer();
   const producer = new KinesisProducer({ endpoint: url, credentials: CREDENTIALS, metricsInterval: 0 });
   const perShard = new Map<string, number>();
   const warmupMs = 2000;
@@ -294,8 +355,14 @@ async function limitsChild(url: string, stream: string, shards: number): Promise
 
 // ---------------------------------------------------------------- parent
 
+// Every client (and the broker) runs with the same young-generation size: 64 MiB semi-spaces are what a
+// service at these rates would set, and the default 16 MiB makes GC a third of every client's CPU.
+const SEMI_SPACE_MIB = Number(process.env.BENCH_PRODUCER_SEMI_SPACE_MIB ?? 64);
+
 function spawnChild(args: string[]): ChildProcess {
-  return fork(SELF, args, { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const execArgv = [...process.execArgv];
+  if (SEMI_SPACE_MIB > 0) execArgv.push(`--max-semi-space-size=${SEMI_SPACE_MIB}`);
+  return fork(SELF, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 function once<T>(child: ChildProcess, type: string): Promise<T> {
@@ -343,7 +410,8 @@ async function main(): Promise<void> {
   const results: (Result & { brokerCpuPct: number; brokerRssMb: number })[] = [];
   let run = 0;
   for (const size of [100, 1024]) {
-    for (const scenario of ['ours', 'agg-sdk', 'sdk'] as Scenario[]) {
+    const scenarios: Scenario[] = PRODUCER_MODULE === undefined ? ['ours', 'ours-cbor', 'agg-sdk', 'sdk'] : ['ours'];
+    for (const scenario of scenarios) {
       // A fresh broker per run keeps earlier runs' data out of its memory and CPU figures.
       const result = await withBroker('off', async (url, broker) => {
         const stream = `bench-${size}-${scenario}-${run++}`;
@@ -386,6 +454,7 @@ async function main(): Promise<void> {
   lines.push('|---|---|---|---|---|---|---|---|---|---|');
   const names: Record<Scenario, string> = {
     ours: '@shardline/producer',
+    'ours-cbor': "@shardline/producer, protocol 'cbor'",
     'agg-sdk': 'aws-kinesis-agg + SDK',
     sdk: 'SDK PutRecords x500',
   };
@@ -396,6 +465,12 @@ async function main(): Promise<void> {
     );
   }
   lines.push('');
+  if (PRODUCER_MODULE !== undefined) {
+    // An A/B run of another build: its rows only, nothing written.
+    lines.push(`KinesisProducer from ${PRODUCER_MODULE}; load average ${loadavg()[0]?.toFixed(1)}.`);
+    console.log(lines.join('\n'));
+    return;
+  }
   const mark = (ok: boolean): string => (ok ? '✓' : '✗');
   for (const size of [100, 1024]) {
     const row = (s: Scenario): Result => results.find((x) => x.scenario === s && x.size === size) as Result;
@@ -409,9 +484,14 @@ async function main(): Promise<void> {
       `- ${size} B: ${vsAgg}, ours / plain SDK = ${fmt(rate('ours') / rate('sdk'), 2)}x (target ≥ 3x ${mark(rate('ours') >= 3 * rate('sdk'))})` +
         (size === 100
           ? `; ours ${fmt(rate('ours'))} rec/s (target ≥ 1,000,000 ${mark(rate('ours') >= 1_000_000)})`
-          : ''),
+          : '') +
+        `; with protocol 'cbor': ${aggBroken ? '' : `${fmt(rate('ours-cbor') / rate('agg-sdk'), 2)}x agg+SDK, `}${fmt(rate('ours-cbor') / rate('sdk'), 2)}x plain SDK, ${fmt(rate('ours-cbor'))} rec/s`,
     );
   }
+  const floor = await floorCost();
+  lines.push(
+    `- The put() call pattern alone, without any producer (a Promise per put with its \`.then\`, the input object, a result object, settled first in first out ${fmt(WINDOW)} puts later as the load loop keeps that many outstanding): ${fmt(floor)} ns CPU per record in this run. Its cost is mostly the young-generation GC copying the outstanding promises, so it grows with the window; it is included in every "ours" CPU figure above.`,
+  );
   lines.push(
     `- limits aws, 4 shards, 1 KiB records, offered load above the limits: per-shard stored user bytes min ${fmt(limits.minShardMiBps as number, 2)} / mean ${fmt(limits.meanShardMiBps as number, 2)} MiB/s ` +
       `(${limits.shardsSeen}/${limits.shards} shards), throttled answers retried internally: ${limits.internalThrottles}, errors surfaced to callers: ${limits.failed}` +
@@ -423,11 +503,12 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(1))
       .join(
         ' / ',
-      )} (1/5/15 min) on ${cpus().length} cores, shared with other jobs: every figure is depressed and noisy.`,
+      )} (1/5/15 min) on ${cpus().length} cores${(loadavg()[0] ?? 0) > cpus().length * 1.25 ? ', shared with other jobs: every figure is depressed and noisy' : ''}.`,
   );
   lines.push('');
   lines.push('Notes:');
   lines.push(
+    `- Every process runs with \`--max-semi-space-size=${SEMI_SPACE_MIB}\` (\`BENCH_PRODUCER_SEMI_SPACE_MIB\`, 0 for V8's default): the same for every client.`,
     '- Limits-off rows run our producer with `rateLimit: 1000000`: its default per-shard limiter (150 % of real Kinesis shard limits) would otherwise cap it at ~12 MiB/s on 8 shards. The limits-aws row uses the defaults.',
   );
   lines.push(
@@ -437,13 +518,16 @@ async function main(): Promise<void> {
     '- aws-kinesis-agg fills aggregates to 1 MiB of protobuf without counting the outer partition key, so with 1 KiB records its Kinesis records exceed the 1 MiB limit and the broker rejects them ("failed" counts user records); this is the library\'s known limit, not a harness error.',
   );
   lines.push(
-    '- Client CPU per record includes hashing, aggregation with its MD5 trailer, base64, the SigV4 SHA-256 of every body and the socket writes; on this CPU MD5 runs at ~300 MB/s and SHA-256 at ~600 MB/s, which dominates with 1 KiB records.',
+    "- Client CPU per record includes hashing, aggregation with its MD5 trailer, base64 (none with protocol 'cbor'), the SigV4 SHA-256 of every body and the socket writes. Our producer computes the MD5 of partition keys and of the aggregates of one request eight at a time in AVX2 lanes (native codec), and signs with node:crypto's SHA-256 (SHA-NI) once per body.",
+  );
+  lines.push(
+    "- Protocol 'cbor' rows depend on the broker's CBOR decoding as much as on the client: they measure the broker build of this run.",
   );
   const table = lines.join('\n');
   console.log(table);
   writeReadmeSection(
     '## Producer',
-    `Command: \`pnpm run build && pnpm --filter @shardline/bench run producer\` (BENCH_PRODUCER_MS sets the load time per row).\n\n${table}`,
+    `Command: \`pnpm run build && pnpm --filter @shardline/bench run producer\` (BENCH_PRODUCER_MS sets the load time per row; BENCH_PRODUCER_MODULE=<path to a build's dist/index.js> runs only our JSON rows against that build, for A/B, and writes nothing).\n\n${table}`,
   );
 }
 
@@ -456,5 +540,6 @@ async function usage(broker: ChildProcess): Promise<{ cpuUs: number; maxRss: num
 const [mode, ...args] = process.argv.slice(2);
 if (mode === '--broker') await brokerChild(args[0] as 'off' | 'aws');
 else if (mode === '--load') await loadChild(args[0] as Scenario, Number(args[1]), args[2] as string, args[3] as string);
+else if (mode === '--floor') await floorChild();
 else if (mode === '--limits') await limitsChild(args[0] as string, args[1] as string, Number(args[2]));
 else await main();

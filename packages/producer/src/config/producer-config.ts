@@ -38,6 +38,8 @@ export interface ProducerConfig {
   readonly maxBufferedRecords?: number;
   readonly whenFull?: 'wait' | 'fail';
   readonly ordered?: boolean;
+  /** Wire format of PutRecords: JSON 1.1 (base64 data) or CBOR 1.1 (raw byte strings, smaller bodies). */
+  readonly protocol?: 'json' | 'cbor';
   readonly retryInitialBackoff?: number;
   readonly retryMaxBackoff?: number;
   readonly shardMapRefreshInterval?: number;
@@ -65,6 +67,7 @@ export interface ResolvedProducerConfig {
   readonly maxBufferedRecords: number;
   readonly whenFull: 'wait' | 'fail';
   readonly ordered: boolean;
+  readonly protocol: 'json' | 'cbor';
   readonly retryInitialBackoff: number;
   readonly retryMaxBackoff: number;
   readonly shardMapRefreshInterval: number;

@@ -54,6 +54,11 @@ export function resolveConfig(config: ProducerConfig, env: NodeJS.ProcessEnv = p
     throw new InvalidConfigError(`whenFull must be 'wait' or 'fail', got ${String(whenFull)}`);
   }
   out.whenFull = whenFull;
+  const protocol = raw.protocol ?? DEFAULTS.protocol;
+  if (protocol !== 'json' && protocol !== 'cbor') {
+    throw new InvalidConfigError(`protocol must be 'json' or 'cbor', got ${String(protocol)}`);
+  }
+  out.protocol = protocol;
   if ((out.retryMaxBackoff as number) < (out.retryInitialBackoff as number)) {
     throw new InvalidConfigError('retryMaxBackoff must not be below retryInitialBackoff');
   }

@@ -38,6 +38,7 @@ import {
 } from '../pipeline/user-record.js';
 import { KinesisTransport, type PutRecordsResponse } from '../transport/kinesis-transport.js';
 import { PutRecordsBodyWriter } from '../transport/put-records-body.js';
+import { PutRecordsCborWriter } from '../transport/put-records-cbor-body.js';
 import { producerChannels } from './producer-channels.js';
 import { createProducerWritable, type WritableOptions } from './producer-writable.js';
 import { type PutInput, validatePut } from './validate-put.js';
@@ -75,7 +76,8 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
   readonly config: ResolvedProducerConfig;
   readonly #codec: Codec;
   readonly #transport: KinesisTransport;
-  readonly #writer: PutRecordsBodyWriter;
+  readonly #writer: PutRecordsBodyWriter | PutRecordsCborWriter;
+  readonly #cbor: boolean;
   readonly #queue: PQueue;
   readonly #budget: BufferBudget;
   readonly #metrics: ProducerMetrics;
@@ -105,7 +107,8 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
       maxConnections: this.config.maxConnections,
       requestTimeout: this.config.requestTimeout,
     });
-    this.#writer = new PutRecordsBodyWriter(this.#codec);
+    this.#cbor = this.config.protocol === 'cbor';
+    this.#writer = this.#cbor ? new PutRecordsCborWriter(this.#codec) : new PutRecordsBodyWriter(this.#codec);
     this.#queue = new PQueue({ concurrency: this.config.maxConnections });
     this.#budget = new BufferBudget(this.config.maxBufferedBytes, this.config.maxBufferedRecords);
     this.#metrics = new ProducerMetrics(Date.now());
@@ -364,7 +367,7 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
     this.#metrics.observe('UserRecordsPerPutRecordsRequest', userRecords);
     let response: PutRecordsResponse;
     try {
-      response = await this.#transport.putRecords(body);
+      response = await this.#transport.putRecords(body, this.#cbor);
     } catch (error) {
       this.#writer.release(buffer);
       this.#afterRequest(streamName, now, live.length, error);

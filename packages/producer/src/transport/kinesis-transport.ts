@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { AwsServiceError, NetworkError } from '@shardline/core';
 import { Pool } from 'undici';
 import type { CredentialsProvider, ProducerCredentials } from '../config/producer-config.js';
+import { decodeCbor } from './decode-cbor.js';
 import { parseAwsError } from './parse-aws-error.js';
 import { RequestSigner } from './request-signer.js';
 
@@ -19,10 +20,13 @@ export interface PutRecordsResponse {
 }
 
 const TARGET_PREFIX = 'Kinesis_20131202.';
+const JSON_TYPE = 'application/x-amz-json-1.1';
+const CBOR_TYPE = 'application/x-amz-cbor-1.1';
 
 /**
- * Kinesis over JSON 1.1: an undici Pool with keep-alive, SigV4 on every request, and no generic SDK
- * serialisation; callers hand over finished bodies.
+ * Kinesis over JSON 1.1 (or CBOR 1.1 for PutRecords): an undici Pool with keep-alive, SigV4 on every
+ * request, and no generic SDK serialisation; callers hand over finished bodies. Answers are decoded
+ * by their content type.
  */
 export class KinesisTransport {
   readonly #pool: Pool;
@@ -52,19 +56,17 @@ export class KinesisTransport {
     this.#signer = new RequestSigner({ region: options.region, service: 'kinesis', credentials: options.credentials });
   }
 
-  /** Calls `operation` with a JSON body and returns the parsed answer; throws AwsServiceError or NetworkError. */
-  async call(operation: string, body: Uint8Array | string): Promise<unknown> {
-    const text = await this.#send(operation, typeof body === 'string' ? Buffer.from(body) : body);
-    if (text.length === 0) return {};
-    try {
-      return JSON.parse(text);
-    } catch (cause) {
-      throw new AwsServiceError('InternalFailure', `${operation} answer is not JSON`, { retriable: true, cause });
-    }
+  /**
+   * Calls `operation` with a JSON body (or a CBOR one when `cbor`) and returns the decoded answer;
+   * throws AwsServiceError or NetworkError.
+   */
+  async call(operation: string, body: Uint8Array | string, cbor = false): Promise<unknown> {
+    return this.#send(operation, typeof body === 'string' ? Buffer.from(body) : body, cbor);
   }
 
-  async putRecords(body: Uint8Array): Promise<PutRecordsResponse> {
-    const parsed = (await this.call('PutRecords', body)) as PutRecordsResponse;
+  /** PutRecords with a body from PutRecordsBodyWriter (JSON) or PutRecordsCborWriter (`cbor`). */
+  async putRecords(body: Uint8Array, cbor = false): Promise<PutRecordsResponse> {
+    const parsed = (await this.call('PutRecords', body, cbor)) as PutRecordsResponse;
     if (!Array.isArray(parsed.Records)) {
       throw new AwsServiceError('InternalFailure', 'PutRecords answer has no Records array', { retriable: true });
     }
@@ -75,7 +77,7 @@ export class KinesisTransport {
     await this.#pool.close();
   }
 
-  async #send(operation: string, body: Uint8Array): Promise<string> {
+  async #send(operation: string, body: Uint8Array, cbor: boolean): Promise<unknown> {
     const url = this.#url;
     let headers: Record<string, string>;
     try {
@@ -87,7 +89,7 @@ export class KinesisTransport {
         path: '/',
         headers: {
           host: this.#host,
-          'content-type': 'application/x-amz-json-1.1',
+          'content-type': cbor ? CBOR_TYPE : JSON_TYPE,
           'x-amz-target': TARGET_PREFIX + operation,
           'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'),
         },
@@ -112,15 +114,34 @@ export class KinesisTransport {
     } catch (cause) {
       throw new NetworkError(`${operation} failed without an answer: ${(cause as Error).message}`, { cause });
     }
-    let text: string;
+    const type = response.headers['content-type'];
+    const cborAnswer = typeof type === 'string' && type.startsWith(CBOR_TYPE);
+    let text = '';
+    let bytes: Uint8Array | undefined;
     try {
-      text = await response.body.text();
+      if (cborAnswer) bytes = new Uint8Array(await response.body.arrayBuffer());
+      else text = await response.body.text();
     } catch (cause) {
       throw new NetworkError(`${operation} answer was cut off: ${(cause as Error).message}`, { cause });
     }
-    if (response.statusCode !== 200) {
-      throw parseAwsError(response.statusCode, response.headers as Record<string, unknown>, text);
+    let decoded: unknown;
+    let decodeError: unknown;
+    try {
+      if (bytes !== undefined) decoded = bytes.length === 0 ? {} : decodeCbor(bytes);
+      else decoded = text.length === 0 ? {} : JSON.parse(text);
+    } catch (cause) {
+      decodeError = cause;
     }
-    return text;
+    if (response.statusCode !== 200) {
+      const headers = response.headers as Record<string, unknown>;
+      throw parseAwsError(response.statusCode, headers, decodeError === undefined ? decoded : undefined, text);
+    }
+    if (decodeError !== undefined) {
+      throw new AwsServiceError('InternalFailure', `${operation} answer is not ${cborAnswer ? 'CBOR' : 'JSON'}`, {
+        retriable: true,
+        cause: decodeError,
+      });
+    }
+    return decoded;
   }
 }

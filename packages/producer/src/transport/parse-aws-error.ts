@@ -3,16 +3,25 @@ import { AwsServiceError } from '@shardline/core';
 /** Errors after which repeating the request with fresh credentials or later may succeed. */
 const ALSO_RETRIABLE = new Set(['ExpiredTokenException', 'RequestExpired', 'IDPCommunicationError']);
 
-/** Builds an AwsServiceError from a JSON 1.1 error answer (`__type` may carry a namespace prefix). */
-export function parseAwsError(status: number, headers: Record<string, unknown>, text: string): AwsServiceError {
+/**
+ * Builds an AwsServiceError from a JSON 1.1 or CBOR 1.1 error answer (`__type` may carry a namespace
+ * prefix): `decoded` is the answer's decoded body, undefined when it could not be decoded, in which
+ * case the start of `text` (the raw answer, when read as text) becomes the message.
+ */
+export function parseAwsError(
+  status: number,
+  headers: Record<string, unknown>,
+  decoded: unknown,
+  text = '',
+): AwsServiceError {
   let type: string | undefined;
   let message = '';
-  try {
-    const body = JSON.parse(text) as Record<string, unknown>;
+  if (decoded !== null && typeof decoded === 'object') {
+    const body = decoded as Record<string, unknown>;
     if (typeof body.__type === 'string') type = body.__type;
     const m = body.message ?? body.Message;
     if (typeof m === 'string') message = m;
-  } catch {
+  } else {
     message = text.slice(0, 200);
   }
   const header = headers['x-amzn-errortype'];

@@ -13,15 +13,16 @@ export function base64Length(byteLength: number): number {
 }
 
 /**
- * Writes the first `n` bytes of `src` base64-encoded into `out` at `offset`; returns the offset after
+ * Writes bytes src[from .. from + n) base64-encoded into `out` at `offset`; returns the offset after
  * the last character. Large inputs go through the codec, which (natively) encodes into `out` with no
  * intermediate string.
  */
-export function writeBase64(src: Uint8Array, n: number, out: Buffer, offset: number, codec: Codec): number {
-  if (n >= SMALL) return offset + codec.base64Encode(src, 0, n, out, offset);
+export function writeBase64(src: Uint8Array, n: number, out: Buffer, offset: number, codec: Codec, from = 0): number {
+  if (n >= SMALL) return offset + codec.base64Encode(src, from, n, out, offset);
   let o = offset;
-  const whole = n - (n % 3);
-  let i = 0;
+  const end = from + n;
+  const whole = end - (n % 3);
+  let i = from;
   for (; i < whole; i += 3) {
     const v = ((src[i] as number) << 16) | ((src[i + 1] as number) << 8) | (src[i + 2] as number);
     const p = PAIRS[v >>> 12] as number;
@@ -32,7 +33,7 @@ export function writeBase64(src: Uint8Array, n: number, out: Buffer, offset: num
     out[o + 3] = q >> 8;
     o += 4;
   }
-  const rest = n - whole;
+  const rest = end - whole;
   if (rest > 0) {
     const v = ((src[i] as number) << 16) | (rest === 2 ? (src[i + 1] as number) << 8 : 0);
     const p = PAIRS[v >>> 12] as number;
