@@ -3,7 +3,9 @@
  * kinesis-local, each in its own child process (so its peak RSS is its own), all on loopback:
  *   1. PutRecords of 500 x 100-byte records from 1 caller, then from 8 callers, for a fixed time each;
  *   2. GetRecords of everything written, one reader per shard (Limit 10000), checked against the count;
- *   3. PutRecords of 4 records of (1 MiB - key) each from 2 callers for a fixed time.
+ *   3. PutRecords of 4 records of (1 MiB - key) each from 2 callers for a fixed time;
+ *   4. ours only, on a second stream: CBOR 1.1 PutRecords from 8 callers, then its CBOR GetRecords read-back.
+ * BROKER_BENCH_NODE_ARGS adds node flags to our broker's process (e.g. --cpu-prof), which then ends by SIGTERM.
  * The client is a lean node:http keep-alive client with pre-serialised JSON bodies and a syntactically
  * valid SigV4 header (none of the brokers verifies it here), so it measures brokers, not SDK overhead.
  * Prints a table and writes it under "## Broker" in bench/README.md.
@@ -24,9 +26,12 @@ const CLI = join(ROOT, 'packages/cli/dist/bin/shardline.js');
 const require = createRequire(import.meta.url);
 const PHASE_MS = Number(process.env.BROKER_BENCH_PHASE_MS ?? 6000);
 const BIG_PHASE_MS = Number(process.env.BROKER_BENCH_BIG_PHASE_MS ?? 5000);
+/** Extra node flags for our broker's process only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), for profiling. */
+const NODE_ARGS = (process.env.BROKER_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 const RSS_GUARD_KB = 4 * 1024 * 1024;
 const SHARDS = 4;
 const STREAM = 'bench';
+const CBOR_STREAM = 'bench-cbor';
 
 interface BrokerProcess {
   readonly name: string;
@@ -37,6 +42,10 @@ interface BrokerProcess {
 interface PhaseResult {
   /** CPU seconds the broker process used during the phase: a rate per CPU-second survives a busy machine. */
   cpuSeconds: number;
+  /** The kernel's part of it (mostly page faults on newly touched memory, which a VM makes costly). */
+  sysSeconds?: number;
+  /** CPU seconds this bench client used meanwhile: it shares the machine's cores with the broker. */
+  clientCpuSeconds?: number;
   records: number;
   bytes: number;
   seconds: number;
@@ -50,6 +59,8 @@ interface BrokerResult {
   put8?: PhaseResult;
   read?: PhaseResult & { expected: number };
   big?: PhaseResult;
+  cborPut8?: PhaseResult;
+  cborRead?: PhaseResult & { expected: number };
   peakRssMb?: number;
   error?: string;
 }
@@ -108,7 +119,7 @@ async function launch(name: string, preload: string): Promise<BrokerProcess> {
   if (name === 'shardline') {
     child = spawn(
       process.execPath,
-      [CLI, 'broker', '--port', String(port), '--limits', 'off', '--create-stream-ms', '0'],
+      [...NODE_ARGS, CLI, 'broker', '--port', String(port), '--limits', 'off', '--create-stream-ms', '0'],
       {
         stdio: ['ignore', 'ignore', 'inherit'],
       },
@@ -149,13 +160,13 @@ function peakRssMb(pid: number | undefined): number {
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
 }
 
-/** User + system CPU seconds of a process so far (/proc/<pid>/stat, clock ticks of 1/100 s). */
-function cpuSecondsOf(pid: number | undefined): number {
+/** User + system (or only system) CPU seconds of a process so far (/proc/<pid>/stat, ticks of 1/100 s). */
+function cpuSecondsOf(pid: number | undefined, systemOnly = false): number {
   if (pid === undefined) return Number.NaN;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return ((systemOnly ? 0 : Number(fields[11])) + Number(fields[12])) / 100;
   } catch {
     return Number.NaN;
   }
@@ -177,7 +188,7 @@ class Client {
     this.#url = url;
   }
 
-  call(op: string, body: string | Buffer): Promise<{ status: number; text: string }> {
+  call(op: string, body: string | Buffer, cbor = false): Promise<{ status: number; text: string; raw: Buffer }> {
     const now = new Date();
     const amzDate = now
       .toISOString()
@@ -191,7 +202,7 @@ class Client {
           agent: this.#agent,
           timeout: 60_000,
           headers: {
-            'content-type': 'application/x-amz-json-1.1',
+            'content-type': cbor ? 'application/x-amz-cbor-1.1' : 'application/x-amz-json-1.1',
             'x-amz-target': `Kinesis_20131202.${op}`,
             'content-length': Buffer.byteLength(body),
             'x-amz-date': amzDate,
@@ -201,7 +212,10 @@ class Client {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+          res.on('end', () => {
+            const raw = Buffer.concat(chunks);
+            resolve({ status: res.statusCode ?? 0, text: cbor ? '' : raw.toString(), raw });
+          });
           res.on('error', reject);
         },
       );
@@ -235,6 +249,86 @@ function putBodies(count: number, recordsPerBody: number, dataBytes: number): Bu
   return bodies;
 }
 
+/** Minimal CBOR for the bench client (definite lengths only), so it needs no CBOR library. */
+function cborHead(major: number, n: number): Buffer {
+  if (n < 24) return Buffer.from([(major << 5) | n]);
+  if (n < 0x100) return Buffer.from([(major << 5) | 24, n]);
+  if (n < 0x10000) return Buffer.from([(major << 5) | 25, n >> 8, n & 0xff]);
+  const b = Buffer.alloc(5);
+  b[0] = (major << 5) | 26;
+  b.writeUInt32BE(n, 1);
+  return b;
+}
+
+function cborEncode(value: unknown): Buffer {
+  if (typeof value === 'string') {
+    const bytes = Buffer.from(value);
+    return Buffer.concat([cborHead(3, bytes.length), bytes]);
+  }
+  if (typeof value === 'number') return cborHead(0, value);
+  if (value instanceof Uint8Array) return Buffer.concat([cborHead(2, value.length), value]);
+  if (Array.isArray(value)) return Buffer.concat([cborHead(4, value.length), ...value.map(cborEncode)]);
+  const entries = Object.entries(value as Record<string, unknown>);
+  return Buffer.concat([cborHead(5, entries.length), ...entries.flatMap(([k, v]) => [cborEncode(k), cborEncode(v)])]);
+}
+
+/** Decodes a CBOR answer: tag 1 values come back as their integer, byte strings as views. */
+function cborDecode(bytes: Buffer): unknown {
+  let at = 0;
+  const item = (): unknown => {
+    const b = bytes[at++] as number;
+    const major = b >> 5;
+    const info = b & 31;
+    let n = info;
+    if (info === 24) n = bytes[at++] as number;
+    else if (info === 25) {
+      n = bytes.readUInt16BE(at);
+      at += 2;
+    } else if (info === 26) {
+      n = bytes.readUInt32BE(at);
+      at += 4;
+    } else if (info === 27) {
+      n = major === 7 ? bytes.readDoubleBE(at) : Number(bytes.readBigUInt64BE(at));
+      at += 8;
+    } else if (info > 27) throw new Error('indefinite CBOR lengths are not expected here');
+    switch (major) {
+      case 0:
+        return n;
+      case 1:
+        return -1 - n;
+      case 2:
+        at += n;
+        return bytes.subarray(at - n, at);
+      case 3:
+        at += n;
+        return bytes.toString('utf8', at - n, at);
+      case 4:
+        return Array.from({ length: n }, item);
+      case 5: {
+        const out: Record<string, unknown> = {};
+        for (let i = 0; i < n; i++) out[item() as string] = item();
+        return out;
+      }
+      case 6:
+        return item();
+      default:
+        return info === 20 ? false : info === 21 ? true : info === 22 ? null : n;
+    }
+  };
+  return item();
+}
+
+function putBodiesCbor(count: number, recordsPerBody: number, dataBytes: number, stream: string): Buffer[] {
+  return Array.from({ length: count }, (_, b) => {
+    const data = Buffer.alloc(dataBytes, 97 + b);
+    const records = Array.from({ length: recordsPerBody }, (_, i) => ({
+      PartitionKey: `pk-${b}-${i}-${Math.random().toString(36).slice(2, 10)}`,
+      Data: data,
+    }));
+    return cborEncode({ StreamName: stream, Records: records });
+  });
+}
+
 async function putPhase(
   client: Client,
   bodies: Buffer[],
@@ -243,9 +337,12 @@ async function putPhase(
   callers: number,
   ms: number,
   pid: number | undefined,
+  cbor = false,
 ): Promise<PhaseResult> {
   const result: PhaseResult = { cpuSeconds: 0, records: 0, bytes: 0, seconds: 0, latencies: [], failed: 0 };
   const cpuBefore = cpuSecondsOf(pid);
+  const sysBefore = cpuSecondsOf(pid, true);
+  const clientBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + ms;
   let stop = false;
@@ -254,10 +351,12 @@ async function putPhase(
       let i = c;
       while (!stop && performance.now() < deadline) {
         const t0 = performance.now();
-        const r = await client.call('PutRecords', bodies[i++ % bodies.length] as Buffer);
+        const r = await client.call('PutRecords', bodies[i++ % bodies.length] as Buffer, cbor);
         result.latencies.push(performance.now() - t0);
         if (r.status !== 200) throw new Error(`PutRecords: HTTP ${r.status} ${r.text.slice(0, 200)}`);
-        const failed = Number(/"FailedRecordCount":(\d+)/.exec(r.text)?.[1] ?? 0);
+        const failed = cbor
+          ? ((cborDecode(r.raw) as { FailedRecordCount: number }).FailedRecordCount ?? 0)
+          : Number(/"FailedRecordCount":(\d+)/.exec(r.text)?.[1] ?? 0);
         result.failed += failed;
         result.records += perBody - failed;
         result.bytes += (perBody - failed) * dataBytes;
@@ -267,6 +366,9 @@ async function putPhase(
   );
   result.seconds = (performance.now() - started) / 1000;
   result.cpuSeconds = cpuSecondsOf(pid) - cpuBefore;
+  result.sysSeconds = cpuSecondsOf(pid, true) - sysBefore;
+  const clientCpu = process.cpuUsage(clientBefore);
+  result.clientCpuSeconds = (clientCpu.user + clientCpu.system) / 1e6;
   return result;
 }
 
@@ -274,10 +376,12 @@ async function readBack(
   client: Client,
   expected: number,
   pid: number | undefined,
+  stream = STREAM,
+  cbor = false,
 ): Promise<PhaseResult & { expected: number }> {
   const result = { cpuSeconds: 0, records: 0, bytes: 0, seconds: 0, latencies: [] as number[], failed: 0, expected };
   const cpuBefore = cpuSecondsOf(pid);
-  const shards = ((await client.json('ListShards', { StreamName: STREAM })).Shards as { ShardId: string }[]).map(
+  const shards = ((await client.json('ListShards', { StreamName: stream })).Shards as { ShardId: string }[]).map(
     (s) => s.ShardId,
   );
   const started = performance.now();
@@ -285,7 +389,7 @@ async function readBack(
     shards.map(async (shardId) => {
       let iterator = (
         await client.json('GetShardIterator', {
-          StreamName: STREAM,
+          StreamName: stream,
           ShardId: shardId,
           ShardIteratorType: 'TRIM_HORIZON',
         })
@@ -293,14 +397,20 @@ async function readBack(
       let empty = 0;
       while (iterator !== undefined && empty < 2) {
         const t0 = performance.now();
-        const r = await client.call('GetRecords', JSON.stringify({ ShardIterator: iterator, Limit: 10_000 }));
+        const input = { ShardIterator: iterator, Limit: 10_000 };
+        const r = await client.call('GetRecords', cbor ? cborEncode(input) : JSON.stringify(input), cbor);
         result.latencies.push(performance.now() - t0);
         if (r.status !== 200) throw new Error(`GetRecords: HTTP ${r.status} ${r.text.slice(0, 200)}`);
-        const out = JSON.parse(r.text) as { Records: { Data: string }[]; NextShardIterator?: string };
+        const out = (cbor ? cborDecode(r.raw) : JSON.parse(r.text)) as {
+          Records: { Data: string | Uint8Array }[];
+          NextShardIterator?: string;
+        };
         if (out.Records.length === 0) empty++;
         else empty = 0;
         result.records += out.Records.length;
-        for (const rec of out.Records) result.bytes += (rec.Data.length * 3) / 4;
+        for (const rec of out.Records) {
+          result.bytes += typeof rec.Data === 'string' ? (rec.Data.length * 3) / 4 : rec.Data.length;
+        }
         iterator = out.NextShardIterator;
       }
     }),
@@ -344,6 +454,14 @@ async function runOne(name: string, preload: string): Promise<BrokerResult> {
     const bigData = 1024 * 1024 - 32;
     const big = putBodies(2, 4, bigData);
     result.big = await putPhase(client, big, 4, bigData, 2, BIG_PHASE_MS, broker.child.pid);
+    if (name === 'shardline') {
+      // CBOR 1.1 (what the Java SDKs speak) on a stream of its own; the other brokers' CBOR is broken or partial.
+      process.stderr.write(`[broker bench] ${name}: CBOR\n`);
+      await client.json('CreateStream', { StreamName: CBOR_STREAM, ShardCount: SHARDS });
+      const cbor = putBodiesCbor(8, 500, 100, CBOR_STREAM);
+      result.cborPut8 = await putPhase(client, cbor, 500, 100, 8, PHASE_MS, broker.child.pid, true);
+      result.cborRead = await readBack(client, result.cborPut8.records, broker.child.pid, CBOR_STREAM, true);
+    }
     result.peakRssMb = peakRssMb(broker.child.pid);
   } catch (error) {
     result.error = (error as Error).message;
@@ -359,8 +477,13 @@ async function runOne(name: string, preload: string): Promise<BrokerResult> {
         resolve();
         return;
       }
-      broker.child.once('exit', () => resolve());
-      broker.child.kill('SIGKILL');
+      const force = setTimeout(() => broker.child.kill('SIGKILL'), 10_000);
+      broker.child.once('exit', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      // Ours exits cleanly on SIGTERM, which lets --cpu-prof write its profile.
+      broker.child.kill(name === 'shardline' ? 'SIGTERM' : 'SIGKILL');
     });
   }
   return result;
@@ -406,8 +529,32 @@ function table(results: BrokerResult[]): string {
       (r) => [r.put1, r.put8, r.read].map((p) => (p ? fmt1((p.cpuSeconds / p.records) * 1e6) : 'n/a')).join(' / '),
     ],
     [
-      'Broker CPU ms per MiB of 1 MiB records',
-      (r) => (r.big ? fmt1((r.big.cpuSeconds / (r.big.bytes / 1048576)) * 1000) : 'n/a'),
+      'Broker CPU ms per MiB of 1 MiB records (of which kernel)',
+      (r) => {
+        if (!r.big) return 'n/a';
+        const perMiB = (seconds: number): string => fmt1((seconds / (r.big?.bytes ?? 0)) * 1048576 * 1000);
+        return `${perMiB(r.big.cpuSeconds)} (${perMiB(r.big.sysSeconds ?? Number.NaN)})`;
+      },
+    ],
+    [
+      'CBOR PutRecords 500x100 B, 8 callers: records/s',
+      (r) => (r.cborPut8 ? fmtInt(r.cborPut8.records / r.cborPut8.seconds) : 'n/a'),
+    ],
+    [
+      'CBOR GetRecords read-back (4 readers): records/s',
+      (r) => (r.cborRead ? fmtInt(r.cborRead.records / r.cborRead.seconds) : 'n/a'),
+    ],
+    [
+      '  records read / written',
+      (r) => (r.cborRead ? `${fmtInt(r.cborRead.records)} / ${fmtInt(r.cborRead.expected)}` : 'n/a'),
+    ],
+    [
+      'CBOR broker CPU µs per record: put 8 / read',
+      (r) => [r.cborPut8, r.cborRead].map((p) => (p ? fmt1((p.cpuSeconds / p.records) * 1e6) : 'n/a')).join(' / '),
+    ],
+    [
+      'Bench client CPU ms per MiB of 1 MiB records',
+      (r) => (r.big ? fmt1(((r.big.clientCpuSeconds ?? Number.NaN) / (r.big.bytes / 1048576)) * 1000) : 'n/a'),
     ],
     ['Broker peak RSS MB', (r) => fmtInt(r.peakRssMb ?? Number.NaN)],
     ['Failed records (throttled)', (r) => fmtInt((r.put1?.failed ?? 0) + (r.put8?.failed ?? 0) + (r.big?.failed ?? 0))],
@@ -477,10 +624,13 @@ async function main(): Promise<void> {
       '## Broker',
       `Command: \`pnpm --filter @shardline/bench run broker\` (after \`pnpm run build\`). Each broker runs in its own child process ` +
         'on loopback; the client is a keep-alive node:http client sending pre-serialised AWS JSON 1.1 bodies, so the ' +
-        "figures are the brokers' own, not the SDK's. kinesalite and kinesis-local are the npm packages " +
+        "figures are the brokers' own, not the SDK's (the client's own CPU per MiB of big records is a row of its own). " +
+        'The CBOR rows (ours only, on a second stream after the other phases) send and read AWS CBOR 1.1 the same way. ' +
+        'kinesalite and kinesis-local are the npm packages ' +
         '(3.3.3 and 0.6.2), forced onto 127.0.0.1. The VM has 2 vCPUs shared with the client (and, when these figures were taken, ' +
         'with other jobs: see the load average), so wall-clock rates vary a lot between runs; the broker CPU rows (user + system ' +
-        'CPU time of the broker process over the phase, from /proc) are the stable comparison.\n\n' +
+        'CPU time of the broker process over the phase, from /proc) are the stable comparison. The kernel part of the CPU per ' +
+        'MiB is mostly first touches of new memory, which this VM makes costly and variable.\n\n' +
         text,
     );
   }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
+import { Base64Slice } from '../src/protocol/base64-slice.js';
 import { parseLargeJson } from '../src/protocol/large-json.js';
 
 it('parses what JSON.parse parses, or declines (never a different value)', () => {
@@ -30,7 +31,7 @@ it('declines malformed input instead of guessing', () => {
   }
 });
 
-it('slices long base64 strings straight from the body', () => {
+it('leaves long Data strings in the body as base64 slices, decoded straight into a buffer', () => {
   const data = Buffer.alloc(300_000, 7).toString('base64');
   const body = Buffer.from(
     JSON.stringify({
@@ -41,11 +42,55 @@ it('slices long base64 strings straight from the body', () => {
       ],
     }),
   );
-  expect(parseLargeJson(body)).toEqual({
-    StreamName: 's',
-    Records: [
-      { PartitionKey: 'ké', Data: data },
-      { PartitionKey: 'k', Data: 'AAAA' },
-    ],
-  });
+  const parsed = parseLargeJson(body) as { StreamName: string; Records: { PartitionKey: string; Data: unknown }[] };
+  expect(parsed.StreamName).toBe('s');
+  expect(parsed.Records.map((r) => r.PartitionKey)).toEqual(['ké', 'k']);
+  expect(parsed.Records[1]?.Data).toBe('AAAA');
+  const slice = parsed.Records[0]?.Data as Base64Slice;
+  expect(slice).toBeInstanceOf(Base64Slice);
+  expect(slice.decodedLength).toBe(300_000);
+  const out = Buffer.alloc(300_000);
+  expect(slice.decodeInto(out, 0, 300_000)).toBe(300_000);
+  expect(out.equals(Buffer.alloc(300_000, 7))).toBe(true);
+});
+
+/** What the string path accepts: the text's length fits base64 and it decodes to exactly that many bytes. */
+function decodeAsString(text: string): Buffer | undefined {
+  const n = text.length;
+  if (n % 4 === 1) return undefined;
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const length = ((n * 3) >> 2) - pad;
+  const out = Buffer.alloc(length);
+  return out.write(text, 0, length, 'base64') === length ? out : undefined;
+}
+
+function decodeAsSlice(bytes: Buffer): Buffer | undefined {
+  const slice = new Base64Slice(bytes, 0, bytes.length);
+  const length = slice.decodedLength;
+  if (length < 0) return undefined;
+  const out = Buffer.alloc(length);
+  return slice.decodeInto(out, 0, length) === length ? out : undefined;
+}
+
+it('accepts and decodes base64 slices exactly as the string path does, across pieces', () => {
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ minLength: 0, maxLength: 70_000 }),
+      fc.nat(),
+      fc.constantFrom('', '!', '=', 'A', ' ', '\u00e9'),
+      (data, at, replacement) => {
+        let text = Buffer.from(data).toString('base64');
+        if (replacement !== '' && text.length > 0) {
+          const i = at % text.length;
+          text = text.slice(0, i) + replacement + text.slice(i + 1);
+        }
+        const viaString = decodeAsString(text);
+        const viaSlice = decodeAsSlice(Buffer.from(text, 'utf8'));
+        expect(viaSlice === undefined).toBe(viaString === undefined);
+        if (viaSlice !== undefined) expect(viaSlice.equals(viaString as Buffer)).toBe(true);
+        if (replacement === '') expect(viaSlice?.equals(Buffer.from(data))).toBe(true);
+      },
+    ),
+    { numRuns: 400 },
+  );
 });

@@ -43,6 +43,35 @@ export function formatSequenceNumber(counter: number, suffix: string): string {
   return `${cachedHead}${ZEROS.slice(low.length + 14)}${low}${suffix}`;
 }
 
+/** The 14 high digits of the 20-digit counter field for `writtenHigh` (consecutive counters share them). */
+const highDigits = new Uint8Array(14);
+let writtenHigh = -1;
+
+/** Writes the 56 digits of `formatSequenceNumber(counter, suffix)`: `49`, 20 counter digits, suffix. */
+export function writeSequenceDigits(out: Uint8Array, at: number, counter: number, suffix: Uint8Array): number {
+  const high = Math.floor(counter / LOW);
+  if (high !== writtenHigh) {
+    let c = high;
+    for (let k = 13; k >= 0; k--) {
+      const q = Math.floor(c / 10);
+      highDigits[k] = 0x30 + c - q * 10;
+      c = q;
+    }
+    writtenHigh = high;
+  }
+  out[at] = 0x34;
+  out[at + 1] = 0x39;
+  for (let k = 0; k < 14; k++) out[at + 2 + k] = highDigits[k] as number;
+  let low = counter - high * LOW;
+  for (let k = at + 21; k > at + 15; k--) {
+    const q = (low / 10) | 0;
+    out[k] = 0x30 + low - q * 10;
+    low = q;
+  }
+  for (let k = 0; k < suffix.length; k++) out[at + 22 + k] = suffix[k] as number;
+  return at + 22 + suffix.length;
+}
+
 /** Undefined unless `value` has this broker's layout (it may still name another shard). */
 export function parseSequenceNumber(value: string): ParsedSequenceNumber | undefined {
   if (value.length !== SEQUENCE_NUMBER_LENGTH || !/^49\d{54}$/.test(value) || !value.endsWith(TAIL)) return undefined;

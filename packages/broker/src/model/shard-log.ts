@@ -1,4 +1,15 @@
-import { formatSequenceNumber } from './sequence-number.js';
+import {
+  CBOR_MAJOR_BYTES,
+  CBOR_MAJOR_MAP,
+  CBOR_MAJOR_TEXT,
+  cborHeadSize,
+  writeCborHead,
+  writeU64BigEndian,
+} from '@shardline/core';
+import { writeBase64 } from '../protocol/base64-out.js';
+import type { Base64Slice } from '../protocol/base64-slice.js';
+import { asciiText, copyBytes, putBytes } from '../protocol/cbor-out.js';
+import { SEQUENCE_NUMBER_LENGTH, writeSequenceDigits } from './sequence-number.js';
 
 /**
  * The records of one shard, in memory, append-only. Records live in segments: a byte arena holding each
@@ -12,7 +23,62 @@ const FIRST_BYTES = 16 * 1024;
 const MAX_BYTES = 8 * 1024 * 1024;
 /** Slack so that a segment sized for the average record still fits its share of larger ones. */
 const SLACK = 1.05;
-
+// The fixed parts of one GetRecords element, around the sequence number, arrival time, data and key.
+const CBOR_SEQUENCE = Buffer.concat([
+  asciiText('SequenceNumber'),
+  Buffer.from([CBOR_MAJOR_TEXT | 24, SEQUENCE_NUMBER_LENGTH]),
+]);
+const CBOR_ARRIVAL = Buffer.concat([asciiText('ApproximateArrivalTimestamp'), Buffer.from([0xc1, 0x1b])]);
+const CBOR_DATA = asciiText('Data');
+const CBOR_KEY = asciiText('PartitionKey');
+const CBOR_KMS = Buffer.concat([asciiText('EncryptionType'), asciiText('KMS')]);
+/** Map head, keys, sequence number and timestamp: all but the data and key heads and bytes. */
+const CBOR_FIXED =
+  1 + CBOR_SEQUENCE.length + SEQUENCE_NUMBER_LENGTH + CBOR_ARRIVAL.length + 8 + CBOR_DATA.length + CBOR_KEY.length;
+const JSON_SEQUENCE = Buffer.from('{"SequenceNumber":"', 'latin1');
+const JSON_ARRIVAL = Buffer.from('","ApproximateArrivalTimestamp":', 'latin1');
+const JSON_DATA = Buffer.from(',"Data":"', 'latin1');
+const JSON_KEY = Buffer.from('","PartitionKey":', 'latin1');
+const JSON_KMS = Buffer.from(',"EncryptionType":"KMS"', 'latin1');
+/** All but the arrival time, base64 data and key (with its quotes); includes the closing brace. */
+const JSON_FIXED =
+  JSON_SEQUENCE.length + SEQUENCE_NUMBER_LENGTH + JSON_ARRIVAL.length + JSON_DATA.length + JSON_KEY.length + 1;
+const base64Size = (n: number): number => Math.ceil(n / 3) * 4;
+/** Whether JSON.stringify leaves these UTF-8 key bytes as they are (no quote, backslash or control). */
+function plainJsonKey(bytes: Buffer, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) {
+    const c = bytes[k] as number;
+    if (c < 0x20 || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
+}
+function jsonKeySize(bytes: Buffer, start: number, end: number): number {
+  if (plainJsonKey(bytes, start, end)) return end - start + 2;
+  return Buffer.byteLength(JSON.stringify(bytes.toString('utf8', start, end)));
+}
+function writeJsonKey(bytes: Buffer, start: number, end: number, out: Buffer, at: number): number {
+  if (!plainJsonKey(bytes, start, end)) {
+    return at + out.write(JSON.stringify(bytes.toString('utf8', start, end)), at, 'utf8');
+  }
+  out[at] = 0x22;
+  const o = copyBytes(bytes, start, end, out, at + 1);
+  out[o] = 0x22;
+  return o + 1;
+}
+/** Writes a partition key as UTF-8; short ASCII keys (nearly all) without a native call. */
+function writeKey(bytes: Buffer, at: number, key: string): number {
+  const n = key.length;
+  if (n <= 64) {
+    let k = 0;
+    for (; k < n; k++) {
+      const c = key.charCodeAt(k);
+      if (c > 0x7f) break;
+      bytes[at + k] = c;
+    }
+    if (k === n) return n;
+  }
+  return bytes.write(key, at, 'utf8');
+}
 class Segment {
   readonly firstIndex: number;
   readonly capacity: number;
@@ -39,6 +105,13 @@ class Segment {
   }
 }
 
+/** Absolute indexes [first, next) of records to answer, and their key + data bytes. */
+export interface LogSpan {
+  readonly first: number;
+  readonly next: number;
+  readonly bytes: number;
+}
+
 /** A position to roll back to when a batch turns out to be invalid half-way through. */
 export interface LogMark {
   readonly segments: number;
@@ -63,10 +136,12 @@ export class ShardLog {
   #end = 0;
   #bytes = 0;
   #nextBytes = FIRST_BYTES;
-  /** Records and bytes ever appended: their ratio sizes new segments to the stream's records. */
-  #appended = 0;
-  #appendedBytes = 0;
-
+  /**
+   * Moving average of recent record sizes (0 before the first): it shapes new segments. A lifetime
+   * average would, after millions of small records, give a stream switching to 1 MiB records segments
+   * with index arrays for 65,536 records and room for 8 (megabytes of zeroed, unused memory each).
+   */
+  #recentSize = 0;
   get start(): number {
     return this.#start;
   }
@@ -77,12 +152,10 @@ export class ShardLog {
   get retainedBytes(): number {
     return this.#bytes;
   }
-
   mark(): LogMark {
     const tail = this.#segments[this.#segments.length - 1];
     return { segments: this.#segments.length, count: tail?.count ?? 0, used: tail?.used ?? 0, end: this.#end };
   }
-
   truncate(mark: LogMark): void {
     for (let i = mark.segments; i < this.#segments.length; i++) {
       const s = this.#segments[i] as Segment;
@@ -97,7 +170,6 @@ export class ShardLog {
     }
     this.#end = mark.end;
   }
-
   #tail(maxBytes: number): Segment {
     const tail = this.#segments[this.#segments.length - 1];
     if (tail !== undefined && tail.count < tail.capacity && tail.bytes.length - tail.used >= maxBytes) return tail;
@@ -107,8 +179,8 @@ export class ShardLog {
     this.#nextBytes = Math.min(MAX_BYTES, this.#nextBytes * 2);
     let entries = FIRST_ENTRIES;
     let bytes = target;
-    if (this.#appended > 0) {
-      const average = Math.max(1, this.#appendedBytes / this.#appended);
+    if (this.#recentSize > 0) {
+      const average = Math.max(1, this.#recentSize);
       entries = Math.min(MAX_ENTRIES, Math.max(1, Math.floor(target / average)));
       bytes = Math.ceil(entries * average * SLACK);
     }
@@ -116,29 +188,38 @@ export class ShardLog {
     this.#segments.push(segment);
     return segment;
   }
-
   /**
    * Appends a record whose data is base64 text. Returns false (and writes nothing visible) when the text
    * does not decode to exactly `dataLength` bytes, i.e. is not valid base64.
    */
-  appendBase64(counter: number, arrival: number, key: string, base64: string, dataLength: number): boolean {
+  appendBase64(
+    counter: number,
+    arrival: number,
+    key: string,
+    base64: string | Base64Slice,
+    dataLength: number,
+  ): boolean {
     const segment = this.#tail(key.length * 3 + dataLength);
     const at = segment.used;
-    const keyLength = segment.bytes.write(key, at, 'utf8');
-    const written = dataLength === 0 ? 0 : segment.bytes.write(base64, at + keyLength, 'base64');
+    const keyLength = writeKey(segment.bytes, at, key);
+    const to = at + keyLength;
+    const written =
+      dataLength === 0
+        ? 0
+        : typeof base64 === 'string'
+          ? segment.bytes.write(base64, to, dataLength, 'base64')
+          : base64.decodeInto(segment.bytes, to, dataLength);
     if (written !== dataLength) return false;
     this.#commit(segment, counter, arrival, at, keyLength, at + keyLength + written);
     return true;
   }
-
   appendBytes(counter: number, arrival: number, key: string, data: Uint8Array): void {
     const segment = this.#tail(key.length * 3 + data.length);
     const at = segment.used;
-    const keyLength = segment.bytes.write(key, at, 'utf8');
+    const keyLength = writeKey(segment.bytes, at, key);
     segment.bytes.set(data, at + keyLength);
     this.#commit(segment, counter, arrival, at, keyLength, at + keyLength + data.length);
   }
-
   /** Appends a record given as UTF-8 key bytes followed by data (the on-disk layout). */
   appendRaw(counter: number, arrival: number, source: Uint8Array, keyLength: number): void {
     const segment = this.#tail(source.length);
@@ -146,7 +227,6 @@ export class ShardLog {
     segment.bytes.set(source, at);
     this.#commit(segment, counter, arrival, at, keyLength, at + source.length);
   }
-
   #commit(segment: Segment, counter: number, arrival: number, at: number, keyLength: number, end: number): void {
     const i = segment.count;
     segment.counters[i] = counter;
@@ -157,11 +237,11 @@ export class ShardLog {
     segment.count = i + 1;
     segment.used = end;
     this.#bytes += end - at;
-    this.#appendedBytes += end - at;
-    this.#appended++;
+    const size = end - at;
+    // About the last 16 records weigh most.
+    this.#recentSize = this.#recentSize === 0 ? size : this.#recentSize + (size - this.#recentSize) / 16;
     this.#end++;
   }
-
   #segmentOf(index: number): Segment {
     const segments = this.#segments;
     let lo = 0;
@@ -173,24 +253,20 @@ export class ShardLog {
     }
     return segments[lo] as Segment;
   }
-
   counterAt(index: number): number {
     const s = this.#segmentOf(index);
     return s.counters[index - s.firstIndex] as number;
   }
-
   arrivalAt(index: number): number {
     const s = this.#segmentOf(index);
     return s.arrivals[index - s.firstIndex] as number;
   }
-
   /** Bytes (key + data) of record `index`. */
   sizeAt(index: number): number {
     const s = this.#segmentOf(index);
     const i = index - s.firstIndex;
     return (s.ends[i] as number) - (s.starts[i] as number);
   }
-
   entryAt(index: number): LogEntry {
     const s = this.#segmentOf(index);
     const i = index - s.firstIndex;
@@ -203,7 +279,6 @@ export class ShardLog {
       data: Buffer.from(s.bytes.subarray(keyEnd, s.ends[i] as number)),
     };
   }
-
   /** The key+data bytes of record `index`, as a view (valid until retention drops its segment). */
   rawAt(index: number): { readonly bytes: Buffer; readonly keyLength: number } {
     const s = this.#segmentOf(index);
@@ -213,17 +288,14 @@ export class ShardLog {
       keyLength: s.keyLengths[i] as number,
     };
   }
-
   /** Absolute index of the first retained record whose counter is >= `counter` (`end` if none). */
   indexOfCounter(counter: number): number {
     return this.#search(counter, 'counters');
   }
-
   /** Absolute index of the first retained record that arrived at or after `ms` (`end` if none). */
   indexOfArrival(ms: number): number {
     return this.#search(ms, 'arrivals');
   }
-
   #search(value: number, field: 'counters' | 'arrivals'): number {
     let lo = this.#start;
     let hi = this.#end;
@@ -235,7 +307,6 @@ export class ShardLog {
     }
     return lo;
   }
-
   /** Forgets records that arrived before `cutoffMs`; frees whole segments. */
   trimBefore(cutoffMs: number): void {
     const first = this.indexOfArrival(cutoffMs);
@@ -250,49 +321,150 @@ export class ShardLog {
     }
     if (drop > 0) this.#segments.splice(0, drop);
   }
-
   /**
-   * Appends the JSON of records [from, …) to `out` as GetRecords elements: at most `limit` records and,
-   * past the first, at most `maxBytes` of data. The first record is always taken, whatever its size.
+   * The records a GetRecords answer starting at `from` returns: [first, next), at most `limit` records
+   * and, past the first, at most `maxBytes` of key + data. The first record is taken whatever its size.
    */
-  readJson(
-    from: number,
-    limit: number,
-    maxBytes: number,
-    suffix: string,
-    encrypted: boolean,
-  ): { json: string; next: number; bytes: number } {
-    let json = '';
-    let index = Math.max(from, this.#start);
+  span(from: number, limit: number, maxBytes: number): LogSpan {
+    const first = Math.max(from, this.#start);
+    let index = first;
     let bytes = 0;
     let taken = 0;
-    const tail = encrypted ? ',"EncryptionType":"KMS"}' : '}';
-    // Records of one PutRecords share their arrival time: format each distinct time once.
-    let arrival = -1;
-    let arrivalText = '';
     while (index < this.#end && taken < limit) {
       const s = this.#segmentOf(index);
       const last = s.count;
       for (let i = index - s.firstIndex; i < last && taken < limit; i++) {
-        const start = s.starts[i] as number;
-        const end = s.ends[i] as number;
-        const size = end - start;
-        if (taken > 0 && bytes + size > maxBytes) return { json, next: index, bytes };
-        const keyEnd = start + (s.keyLengths[i] as number);
-        if (s.arrivals[i] !== arrival) {
-          arrival = s.arrivals[i] as number;
-          arrivalText = String(arrival / 1000);
-        }
-        json += `${taken === 0 ? '' : ','}{"SequenceNumber":"${formatSequenceNumber(s.counters[i] as number, suffix)}","ApproximateArrivalTimestamp":${arrivalText},"Data":"${s.bytes.toString('base64', keyEnd, end)}","PartitionKey":${JSON.stringify(s.bytes.toString('utf8', start, keyEnd))}${tail}`;
+        const size = (s.ends[i] as number) - (s.starts[i] as number);
+        if (taken > 0 && bytes + size > maxBytes) return { first, next: index, bytes };
         bytes += size;
         taken++;
         index++;
       }
     }
-    return { json, next: index, bytes };
+    return { first, next: index, bytes };
   }
-
-  /** Like readJson, as entries (for CBOR responses). */
+  /** Bytes `writeCbor` writes for `span`. */
+  cborSize(span: LogSpan, encrypted: boolean): number {
+    let size = (CBOR_FIXED + (encrypted ? CBOR_KMS.length : 0)) * (span.next - span.first);
+    let index = span.first;
+    while (index < span.next) {
+      const s = this.#segmentOf(index);
+      const stop = Math.min(span.next, s.firstIndex + s.count) - s.firstIndex;
+      for (let i = index - s.firstIndex; i < stop; i++) {
+        const start = s.starts[i] as number;
+        const keyLength = s.keyLengths[i] as number;
+        const end = s.ends[i] as number;
+        size += cborHeadSize(keyLength) + cborHeadSize(end - start - keyLength) + end - start;
+      }
+      index = stop + s.firstIndex;
+    }
+    return size;
+  }
+  /**
+   * Writes the records of `span` as CBOR GetRecords elements (the map the generic encoder makes for
+   * SequenceNumber, ApproximateArrivalTimestamp, Data, PartitionKey[, EncryptionType]) into `out` at
+   * `at`; returns the offset after them. Data and keys are copied straight from the arenas.
+   */
+  writeCbor(span: LogSpan, suffix: Uint8Array, encrypted: boolean, out: Buffer, at: number): number {
+    let o = at;
+    let index = span.first;
+    while (index < span.next) {
+      const s = this.#segmentOf(index);
+      const stop = Math.min(span.next, s.firstIndex + s.count) - s.firstIndex;
+      const bytes = s.bytes;
+      for (let i = index - s.firstIndex; i < stop; i++) {
+        const start = s.starts[i] as number;
+        const keyEnd = start + (s.keyLengths[i] as number);
+        const end = s.ends[i] as number;
+        out[o++] = encrypted ? CBOR_MAJOR_MAP | 5 : CBOR_MAJOR_MAP | 4;
+        putBytes(out, o, CBOR_SEQUENCE);
+        o = writeSequenceDigits(out, o + CBOR_SEQUENCE.length, s.counters[i] as number, suffix);
+        putBytes(out, o, CBOR_ARRIVAL);
+        o += CBOR_ARRIVAL.length;
+        writeU64BigEndian(out, o, s.arrivals[i] as number);
+        o += 8;
+        putBytes(out, o, CBOR_DATA);
+        o = writeCborHead(out, o + CBOR_DATA.length, CBOR_MAJOR_BYTES, end - keyEnd);
+        o = copyBytes(bytes, keyEnd, end, out, o);
+        putBytes(out, o, CBOR_KEY);
+        o = writeCborHead(out, o + CBOR_KEY.length, CBOR_MAJOR_TEXT, keyEnd - start);
+        o = copyBytes(bytes, start, keyEnd, out, o);
+        if (encrypted) {
+          putBytes(out, o, CBOR_KMS);
+          o += CBOR_KMS.length;
+        }
+      }
+      index = stop + s.firstIndex;
+    }
+    return o;
+  }
+  /** Bytes `writeJson` writes for `span`. */
+  jsonSize(span: LogSpan, encrypted: boolean): number {
+    const count = span.next - span.first;
+    let size = (JSON_FIXED + (encrypted ? JSON_KMS.length : 0)) * count + Math.max(0, count - 1);
+    let index = span.first;
+    let arrival = -1;
+    let arrivalLength = 0;
+    while (index < span.next) {
+      const s = this.#segmentOf(index);
+      const stop = Math.min(span.next, s.firstIndex + s.count) - s.firstIndex;
+      for (let i = index - s.firstIndex; i < stop; i++) {
+        const start = s.starts[i] as number;
+        const keyEnd = start + (s.keyLengths[i] as number);
+        if (s.arrivals[i] !== arrival) {
+          arrival = s.arrivals[i] as number;
+          arrivalLength = String(arrival / 1000).length;
+        }
+        size += arrivalLength + base64Size((s.ends[i] as number) - keyEnd) + jsonKeySize(s.bytes, start, keyEnd);
+      }
+      index = stop + s.firstIndex;
+    }
+    return size;
+  }
+  /**
+   * Writes the records of `span` as comma-separated JSON GetRecords elements into `out` at `at`, exactly
+   * as JSON.stringify would write them; returns the offset after them.
+   */
+  writeJson(span: LogSpan, suffix: Uint8Array, encrypted: boolean, out: Buffer, at: number): number {
+    let o = at;
+    let index = span.first;
+    // Records of one PutRecords share their arrival time: format each distinct time once.
+    let arrival = -1;
+    let arrivalText = '';
+    while (index < span.next) {
+      const s = this.#segmentOf(index);
+      const stop = Math.min(span.next, s.firstIndex + s.count) - s.firstIndex;
+      const bytes = s.bytes;
+      for (let i = index - s.firstIndex; i < stop; i++) {
+        const start = s.starts[i] as number;
+        const keyEnd = start + (s.keyLengths[i] as number);
+        const end = s.ends[i] as number;
+        if (o !== at) out[o++] = 0x2c;
+        putBytes(out, o, JSON_SEQUENCE);
+        o = writeSequenceDigits(out, o + JSON_SEQUENCE.length, s.counters[i] as number, suffix);
+        putBytes(out, o, JSON_ARRIVAL);
+        o += JSON_ARRIVAL.length;
+        if (s.arrivals[i] !== arrival) {
+          arrival = s.arrivals[i] as number;
+          arrivalText = String(arrival / 1000);
+        }
+        o += out.write(arrivalText, o, 'latin1');
+        putBytes(out, o, JSON_DATA);
+        o += JSON_DATA.length;
+        o = writeBase64(bytes, keyEnd, end, out, o);
+        putBytes(out, o, JSON_KEY);
+        o = writeJsonKey(bytes, start, keyEnd, out, o + JSON_KEY.length);
+        if (encrypted) {
+          putBytes(out, o, JSON_KMS);
+          o += JSON_KMS.length;
+        }
+        out[o++] = 0x7d;
+      }
+      index = stop + s.firstIndex;
+    }
+    return o;
+  }
+  /** Records as objects: the generic (and slower) form of `writeCbor`'s output. */
   readEntries(from: number, limit: number, maxBytes: number): { entries: LogEntry[]; next: number; bytes: number } {
     const entries: LogEntry[] = [];
     let index = Math.max(from, this.#start);

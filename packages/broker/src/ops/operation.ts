@@ -7,7 +7,8 @@ export interface RequestContext {
 
 /**
  * One API operation. Handlers run synchronously to completion, so a request never observes another
- * one half-done; they return a plain object (timestamps as EpochMs, blobs as Buffers) or a RawJson.
+ * one half-done; they return a plain object (timestamps as EpochMs, blobs as Buffers) or a RawBody
+ * (a response already encoded for the request's protocol).
  */
 export type OperationHandler = (state: BrokerState, input: Input, context: RequestContext) => unknown;
 

@@ -1,12 +1,27 @@
-import { InvalidHashKeyError, parseHashKey } from '@shardline/core';
+import {
+  CBOR_MAJOR_ARRAY,
+  CBOR_MAJOR_MAP,
+  CBOR_MAJOR_TEXT,
+  cborHeadSize,
+  InvalidHashKeyError,
+  parseHashKey,
+  writeCborHead,
+} from '@shardline/core';
 import { ApiError, invalidArgument, serializationError } from '../errors/api-error.js';
 import type { BrokerState } from '../model/broker-state.js';
-import { parseSequenceNumber, streamTokenOf } from '../model/sequence-number.js';
+import {
+  parseSequenceNumber,
+  SEQUENCE_NUMBER_LENGTH,
+  streamTokenOf,
+  writeSequenceDigits,
+} from '../model/sequence-number.js';
 import type { Shard } from '../model/shard.js';
-import type { LogMark } from '../model/shard-log.js';
+import type { LogMark, LogSpan, ShardLog } from '../model/shard-log.js';
 import type { Stream } from '../model/stream.js';
-import { EpochMs } from '../protocol/epoch-ms.js';
-import { RawJson } from '../protocol/raw-json.js';
+import { Base64Slice } from '../protocol/base64-slice.js';
+import { asciiText, putBytes, textSize, uintSize, writeAscii, writeText, writeUint } from '../protocol/cbor-out.js';
+import { encodeCbor } from '../protocol/cbor-wire.js';
+import { RawBody } from '../protocol/raw-body.js';
 import {
   constraintError,
   type Input,
@@ -70,7 +85,7 @@ function throughputError(state: BrokerState, stream: Stream, shard: Shard): ApiE
 
 interface PreparedRecord {
   key: string;
-  data: string | Uint8Array;
+  data: string | Uint8Array | Base64Slice;
   dataLength: number;
   size: number;
   /** Set by explicit hash key here, or by the batch MD5 routing after every record was validated. */
@@ -107,6 +122,9 @@ function prepare(stream: Stream, raw: unknown, field: string, context: RequestCo
   if (typeof data === 'string' && context.protocol === 'json') {
     dataLength = base64Length(data);
     if (dataLength < 0) throw serializationError(`Value for '${field}.Data' is not valid base64.`);
+  } else if (data instanceof Base64Slice) {
+    dataLength = data.decodedLength;
+    if (dataLength < 0) throw serializationError(`Value for '${field}.Data' is not valid base64.`);
   } else if (data instanceof Uint8Array) {
     dataLength = data.length;
   } else if (data === undefined || data === null) {
@@ -121,7 +139,7 @@ function prepare(stream: Stream, raw: unknown, field: string, context: RequestCo
   }
   const hashKey = explicitHashKey(record.ExplicitHashKey, `${field}.ExplicitHashKey`);
   const shard = hashKey === undefined ? undefined : stream.routeKey(hashKey);
-  return { key, data: data as string | Uint8Array, dataLength, size, shard };
+  return { key, data: data as string | Uint8Array | Base64Slice, dataLength, size, shard };
 }
 
 const routed: Shard[] = [];
@@ -145,7 +163,7 @@ function routeByKey(state: BrokerState, stream: Stream, prepared: PreparedRecord
 
 /** Appends one prepared record; false when its base64 text turned out to be invalid. */
 function append(shard: Shard, counter: number, arrival: number, record: PreparedRecord): boolean {
-  if (typeof record.data === 'string') {
+  if (typeof record.data === 'string' || record.data instanceof Base64Slice) {
     if (!shard.log.appendBase64(counter, arrival, record.key, record.data, record.dataLength)) return false;
   } else {
     shard.log.appendBytes(counter, arrival, record.key, record.data);
@@ -178,19 +196,17 @@ export function putRecords(state: BrokerState, input: Input, context: RequestCon
   const now = state.now();
   const limits = state.limitsOn;
   const marks = new Map<Shard, LogMark>();
-  const json = context.protocol === 'json';
-  let body = '';
-  const results: Record<string, string>[] = [];
+  // Per record its counter and shard, or -1 and the throttling message; encoded once all are known.
+  const counters: number[] = new Array(prepared.length);
+  const owners: (Shard | string)[] = new Array(prepared.length);
   let failed = 0;
   for (let i = 0; i < prepared.length; i++) {
     const p = prepared[i] as PreparedRecord;
     const shard = p.shard as Shard;
     if (limits && !shard.admitWrite(p.size, now)) {
       failed++;
-      const message = throughputError(state, stream, shard).wireMessage;
-      if (json) {
-        body += `${i === 0 ? '' : ','}{"ErrorCode":"ProvisionedThroughputExceededException","ErrorMessage":${JSON.stringify(message)}}`;
-      } else results.push({ ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: message });
+      counters[i] = -1;
+      owners[i] = throughputError(state, stream, shard).wireMessage;
       continue;
     }
     if (!marks.has(shard)) marks.set(shard, shard.log.mark());
@@ -199,16 +215,142 @@ export function putRecords(state: BrokerState, input: Input, context: RequestCon
       for (const [s, mark] of marks) s.log.truncate(mark);
       throw serializationError(`Value for 'records.${i + 1}.member.Data' is not valid base64.`);
     }
-    if (json) {
-      body += `${i === 0 ? '' : ','}{"SequenceNumber":"${shard.sequenceNumber(counter)}","ShardId":"${shard.shardId}"}`;
-    } else results.push({ SequenceNumber: shard.sequenceNumber(counter), ShardId: shard.shardId });
+    counters[i] = counter;
+    owners[i] = shard;
   }
   persist(state, stream, marks);
   const encryption = stream.encryptionType;
-  if (json) {
-    return new RawJson(`{"FailedRecordCount":${failed},"Records":[${body}],"EncryptionType":"${encryption}"}`);
+  if (context.protocol === 'json') return putRecordsJson(failed, counters, owners, encryption);
+  return putRecordsCbor(failed, counters, owners, encryption);
+}
+
+const JSON_SEQUENCE = Buffer.from('{"SequenceNumber":"', 'latin1');
+const JSON_SHARD = Buffer.from('","ShardId":"', 'latin1');
+const JSON_THROTTLED = Buffer.from('{"ErrorCode":"ProvisionedThroughputExceededException","ErrorMessage":', 'latin1');
+
+/** The PutRecords answer as JSON.stringify writes it, in one buffer of exactly its size (see putRecordsCbor). */
+function putRecordsJson(
+  failed: number,
+  counters: readonly number[],
+  owners: readonly (Shard | string)[],
+  encryption: string,
+): RawBody {
+  const count = counters.length;
+  const head = `{"FailedRecordCount":${failed},"Records":[`;
+  const tail = `],"EncryptionType":${JSON.stringify(encryption)}}`;
+  const suffixes = new Map<Shard, Buffer>();
+  const shardIds = new Map<Shard, Buffer>();
+  let size = head.length + Buffer.byteLength(tail) + Math.max(0, count - 1);
+  for (let i = 0; i < count; i++) {
+    const owner = owners[i] as Shard | string;
+    if (typeof owner === 'string') {
+      size += JSON_THROTTLED.length + Buffer.byteLength(JSON.stringify(owner)) + 1;
+      continue;
+    }
+    let id = shardIds.get(owner);
+    if (id === undefined) {
+      id = Buffer.from(`${owner.shardId}"}`, 'latin1');
+      shardIds.set(owner, id);
+      suffixes.set(owner, Buffer.from(owner.suffix, 'latin1'));
+    }
+    size += JSON_SEQUENCE.length + SEQUENCE_NUMBER_LENGTH + JSON_SHARD.length + id.length;
   }
-  return { FailedRecordCount: failed, Records: results, EncryptionType: encryption };
+  const out = Buffer.allocUnsafe(size);
+  let o = out.write(head, 0, 'latin1');
+  for (let i = 0; i < count; i++) {
+    const owner = owners[i] as Shard | string;
+    if (i > 0) out[o++] = 0x2c;
+    if (typeof owner === 'string') {
+      putBytes(out, o, JSON_THROTTLED);
+      o += JSON_THROTTLED.length;
+      o += out.write(JSON.stringify(owner), o, 'utf8');
+      out[o++] = 0x7d;
+      continue;
+    }
+    putBytes(out, o, JSON_SEQUENCE);
+    o = writeSequenceDigits(out, o + JSON_SEQUENCE.length, counters[i] as number, suffixes.get(owner) as Buffer);
+    putBytes(out, o, JSON_SHARD);
+    o += JSON_SHARD.length;
+    const id = shardIds.get(owner) as Buffer;
+    putBytes(out, o, id);
+    o += id.length;
+  }
+  o += out.write(tail, o, 'utf8');
+  if (o !== size) throw new Error(`PutRecords JSON size ${size} but wrote ${o}`);
+  return new RawBody(out);
+}
+
+const THROTTLED = asciiText('ProvisionedThroughputExceededException');
+const CBOR_FAILED = asciiText('FailedRecordCount');
+const CBOR_ENCRYPTION = asciiText('EncryptionType');
+const CBOR_SEQUENCE = Buffer.concat([
+  asciiText('SequenceNumber'),
+  Buffer.from([CBOR_MAJOR_TEXT | 24, SEQUENCE_NUMBER_LENGTH]),
+]);
+const CBOR_SHARD = asciiText('ShardId');
+const CBOR_ERROR_CODE = asciiText('ErrorCode');
+const CBOR_ERROR_MESSAGE = asciiText('ErrorMessage');
+
+/**
+ * The PutRecords answer as the generic encoder writes it, in one buffer of exactly its size: record i
+ * has `counters[i]` in shard `owners[i]`, or was throttled (counter -1) with message `owners[i]`.
+ */
+function putRecordsCbor(
+  failed: number,
+  counters: readonly number[],
+  owners: readonly (Shard | string)[],
+  encryption: string,
+): RawBody {
+  const count = counters.length;
+  // Encoded ShardId values and sequence-number suffixes, once per shard.
+  const shardIds = new Map<Shard, Buffer>();
+  const suffixes = new Map<Shard, Buffer>();
+  let size = 1 + CBOR_FAILED.length + uintSize(failed) + CBOR_RECORDS.length + cborHeadSize(count);
+  size += CBOR_ENCRYPTION.length + textSize(Buffer.byteLength(encryption));
+  for (let i = 0; i < count; i++) {
+    const owner = owners[i] as Shard | string;
+    if (typeof owner === 'string') {
+      size += 1 + CBOR_ERROR_CODE.length + THROTTLED.length + CBOR_ERROR_MESSAGE.length;
+      size += textSize(Buffer.byteLength(owner));
+      continue;
+    }
+    let id = shardIds.get(owner);
+    if (id === undefined) {
+      id = asciiText(owner.shardId);
+      shardIds.set(owner, id);
+      suffixes.set(owner, Buffer.from(owner.suffix, 'latin1'));
+    }
+    size += 1 + CBOR_SEQUENCE.length + SEQUENCE_NUMBER_LENGTH + CBOR_SHARD.length + id.length;
+  }
+  const out = Buffer.allocUnsafe(size);
+  out[0] = CBOR_MAJOR_MAP | 3;
+  putBytes(out, 1, CBOR_FAILED);
+  let o = writeUint(out, 1 + CBOR_FAILED.length, failed);
+  putBytes(out, o, CBOR_RECORDS);
+  o = writeCborHead(out, o + CBOR_RECORDS.length, CBOR_MAJOR_ARRAY, count);
+  for (let i = 0; i < count; i++) {
+    const owner = owners[i] as Shard | string;
+    out[o++] = CBOR_MAJOR_MAP | 2;
+    if (typeof owner === 'string') {
+      putBytes(out, o, CBOR_ERROR_CODE);
+      o += CBOR_ERROR_CODE.length;
+      putBytes(out, o, THROTTLED);
+      o += THROTTLED.length;
+      putBytes(out, o, CBOR_ERROR_MESSAGE);
+      o = writeText(out, o + CBOR_ERROR_MESSAGE.length, owner);
+      continue;
+    }
+    putBytes(out, o, CBOR_SEQUENCE);
+    o = writeSequenceDigits(out, o + CBOR_SEQUENCE.length, counters[i] as number, suffixes.get(owner) as Buffer);
+    putBytes(out, o, CBOR_SHARD);
+    const id = shardIds.get(owner) as Buffer;
+    putBytes(out, o + CBOR_SHARD.length, id);
+    o += CBOR_SHARD.length + id.length;
+  }
+  putBytes(out, o, CBOR_ENCRYPTION);
+  o = writeText(out, o + CBOR_ENCRYPTION.length, encryption);
+  if (o !== size) throw new Error(`PutRecords CBOR size ${size} but wrote ${o}`);
+  return new RawBody(out);
 }
 
 export function putRecord(state: BrokerState, input: Input, context: RequestContext): unknown {
@@ -345,43 +487,82 @@ export function getRecords(state: BrokerState, input: Input, context: RequestCon
   log.trimBefore(now - stream.retentionHours * 3_600_000);
   const from = log.indexOfCounter(position);
   const encrypted = stream.encryptionType === 'KMS';
-  let next: number;
-  let bytes: number;
-  let json = '';
-  let entries: unknown[] | undefined;
-  if (context.protocol === 'json') {
-    const read = log.readJson(from, limit, MAX_GET_RECORDS_BYTES, shard.suffix, encrypted);
-    ({ next, bytes, json } = read);
-  } else {
-    const read = log.readEntries(from, limit, MAX_GET_RECORDS_BYTES);
-    next = read.next;
-    bytes = read.bytes;
-    entries = read.entries.map((e) => {
-      const r: Record<string, unknown> = {
-        SequenceNumber: shard.sequenceNumber(e.counter),
-        ApproximateArrivalTimestamp: new EpochMs(e.arrival),
-        Data: e.data,
-        PartitionKey: e.partitionKey,
-      };
-      if (encrypted) r.EncryptionType = 'KMS';
-      return r;
-    });
-  }
-  if (state.limitsOn) shard.chargeRead(bytes, now);
+  const span = log.span(from, limit, MAX_GET_RECORDS_BYTES);
+  const next = span.next;
+  if (state.limitsOn) shard.chargeRead(span.bytes, now);
   const returned = next > from;
   const nextPosition = returned ? log.counterAt(next - 1) + 1 : position;
   const ended = shard.endingCounter !== undefined && next >= log.end;
   const behind = next < log.end ? Math.max(0, now - log.arrivalAt(next)) : 0;
   const nextIterator = ended ? undefined : sealIterator(state, stream, shard, Math.max(nextPosition, position), now);
   const children = ended ? childShardsOf(stream, shard) : undefined;
-  if (context.protocol === 'json') {
-    let out = `{"Records":[${json}],"MillisBehindLatest":${behind}`;
-    if (nextIterator !== undefined) out += `,"NextShardIterator":"${nextIterator}"`;
-    if (children !== undefined) out += `,"ChildShards":${JSON.stringify(children)}`;
-    return new RawJson(`${out}}`);
+  const suffix = Buffer.from(shard.suffix, 'latin1');
+  return context.protocol === 'json'
+    ? getRecordsJson(log, span, suffix, encrypted, behind, nextIterator, children)
+    : getRecordsCbor(log, span, suffix, encrypted, behind, nextIterator, children);
+}
+
+const CBOR_RECORDS = asciiText('Records');
+const CBOR_BEHIND = asciiText('MillisBehindLatest');
+const CBOR_NEXT = asciiText('NextShardIterator');
+const CBOR_CHILDREN = asciiText('ChildShards');
+
+/** The whole CBOR answer in one buffer of exactly its size; the rare ChildShards go through the generic encoder. */
+function getRecordsCbor(
+  log: ShardLog,
+  span: LogSpan,
+  suffix: Uint8Array,
+  encrypted: boolean,
+  behind: number,
+  nextIterator: string | undefined,
+  children: unknown[] | undefined,
+): RawBody {
+  const count = span.next - span.first;
+  const tail = children === undefined ? undefined : encodeCbor(children);
+  let size = 1 + CBOR_RECORDS.length + cborHeadSize(count) + log.cborSize(span, encrypted);
+  size += CBOR_BEHIND.length + uintSize(behind);
+  if (nextIterator !== undefined) size += CBOR_NEXT.length + textSize(nextIterator.length);
+  if (tail !== undefined) size += CBOR_CHILDREN.length + tail.length;
+  const out = Buffer.allocUnsafe(size);
+  out[0] = CBOR_MAJOR_MAP | (2 + (nextIterator === undefined ? 0 : 1) + (tail === undefined ? 0 : 1));
+  out.set(CBOR_RECORDS, 1);
+  let o = writeCborHead(out, 1 + CBOR_RECORDS.length, CBOR_MAJOR_ARRAY, count);
+  o = log.writeCbor(span, suffix, encrypted, out, o);
+  out.set(CBOR_BEHIND, o);
+  o = writeUint(out, o + CBOR_BEHIND.length, behind);
+  if (nextIterator !== undefined) {
+    out.set(CBOR_NEXT, o);
+    o = writeAscii(out, o + CBOR_NEXT.length, nextIterator);
   }
-  const out: Record<string, unknown> = { Records: entries, MillisBehindLatest: behind };
-  if (nextIterator !== undefined) out.NextShardIterator = nextIterator;
-  if (children !== undefined) out.ChildShards = children;
-  return out;
+  if (tail !== undefined) {
+    out.set(CBOR_CHILDREN, o);
+    out.set(tail, o + CBOR_CHILDREN.length);
+    o += CBOR_CHILDREN.length + tail.length;
+  }
+  if (o !== size) throw new Error(`GetRecords CBOR size ${size} but wrote ${o}`);
+  return new RawBody(out);
+}
+
+/** The whole JSON answer in one buffer of exactly its size, never one big string. */
+function getRecordsJson(
+  log: ShardLog,
+  span: LogSpan,
+  suffix: Uint8Array,
+  encrypted: boolean,
+  behind: number,
+  nextIterator: string | undefined,
+  children: unknown[] | undefined,
+): RawBody {
+  const head = '{"Records":[';
+  let tail = `],"MillisBehindLatest":${behind}`;
+  if (nextIterator !== undefined) tail += `,"NextShardIterator":"${nextIterator}"`;
+  if (children !== undefined) tail += `,"ChildShards":${JSON.stringify(children)}`;
+  tail += '}';
+  const size = head.length + log.jsonSize(span, encrypted) + Buffer.byteLength(tail);
+  const out = Buffer.allocUnsafe(size);
+  let o = out.write(head, 0, 'latin1');
+  o = log.writeJson(span, suffix, encrypted, out, o);
+  o += out.write(tail, o, 'utf8');
+  if (o !== size) throw new Error(`GetRecords JSON size ${size} but wrote ${o}`);
+  return new RawBody(out);
 }

@@ -1,4 +1,5 @@
 import { isAscii } from 'node:buffer';
+import { Base64Slice } from './base64-slice.js';
 
 /** Below this size JSON.parse on a whole-body string is as fast as anything written in JS. */
 export const LARGE_JSON_BYTES = 256 * 1024;
@@ -14,12 +15,13 @@ const BAIL = new Bail();
 
 /**
  * Parses a large JSON body (PutRecords of big records) without first turning the whole body into a string:
- * the megabyte-long base64 strings are copied once, straight from the body. Anything unusual (escapes,
+ * with `blobs`, the long string values of `Data` keys (base64 record data) stay in the body as Base64Slices, decoded
+ * later straight into storage, and other long strings are copied once. Anything unusual (escapes,
  * odd numbers, `__proto__` keys, deep nesting, trailing data) returns undefined, and the caller falls back
  * to JSON.parse, which then decides. Long strings are not checked for raw control characters; the only
  * long strings in a valid request are base64 data, whose decoding rejects them.
  */
-export function parseLargeJson(body: Buffer): unknown {
+export function parseLargeJson(body: Buffer, blobs = true): unknown {
   let i = 0;
   let backslash = body.indexOf(BACKSLASH);
   if (backslash < 0) backslash = body.length;
@@ -33,12 +35,13 @@ export function parseLargeJson(body: Buffer): unknown {
     }
   };
 
-  const string = (): string => {
+  const string = (blob: boolean): string | Base64Slice => {
     const start = i + 1;
     const end = body.indexOf(QUOTE, start);
     if (end < 0 || backslash < end) throw BAIL;
     i = end + 1;
     if (end - start >= LONG_STRING) {
+      if (blob) return new Base64Slice(body, start, end);
       const slice = body.subarray(start, end);
       return isAscii(slice) ? slice.toString('latin1') : slice.toString('utf8');
     }
@@ -46,11 +49,11 @@ export function parseLargeJson(body: Buffer): unknown {
     return body.toString('utf8', start, end);
   };
 
-  const value = (depth: number): unknown => {
+  const value = (depth: number, blob: boolean): unknown => {
     if (depth > MAX_DEPTH) throw BAIL;
     ws();
     const c = body[i];
-    if (c === QUOTE) return string();
+    if (c === QUOTE) return string(blob);
     if (c === 0x7b) {
       i++;
       const out: Record<string, unknown> = {};
@@ -62,12 +65,12 @@ export function parseLargeJson(body: Buffer): unknown {
       for (;;) {
         ws();
         if (body[i] !== QUOTE) throw BAIL;
-        const key = string();
+        const key = string(false) as string;
         if (key === '__proto__') throw BAIL;
         ws();
         if (body[i] !== 0x3a) throw BAIL;
         i++;
-        out[key] = value(depth + 1);
+        out[key] = value(depth + 1, blobs && key === 'Data');
         ws();
         if (body[i] === 0x2c) {
           i++;
@@ -89,7 +92,7 @@ export function parseLargeJson(body: Buffer): unknown {
         return out;
       }
       for (;;) {
-        out.push(value(depth + 1));
+        out.push(value(depth + 1, false));
         ws();
         if (body[i] === 0x2c) {
           i++;
@@ -126,7 +129,7 @@ export function parseLargeJson(body: Buffer): unknown {
   };
 
   try {
-    const result = value(0);
+    const result = value(0, false);
     ws();
     return i === n ? result : undefined;
   } catch (error) {

@@ -9,9 +9,11 @@ import type { BrokerState } from '../model/broker-state.js';
 import type { Input, WireProtocol } from '../ops/input.js';
 import { OPERATIONS } from '../ops/operation-table.js';
 import type { BrokerCredential } from '../options/broker-options.js';
+import { decodePutCbor } from '../protocol/cbor-put-decoder.js';
 import { decodeCbor, encodeCbor } from '../protocol/cbor-wire.js';
 import { LARGE_JSON_BYTES, parseLargeJson } from '../protocol/large-json.js';
-import { RawJson } from '../protocol/raw-json.js';
+import { RawBody } from '../protocol/raw-body.js';
+import { BodyPool, POOLED_BODY_BYTES } from './body-pool.js';
 
 export type AnyRequest = IncomingMessage | Http2ServerRequest;
 export type AnyResponse = ServerResponse | Http2ServerResponse;
@@ -107,6 +109,7 @@ export function createRequestHandler(
   hooks: RequestHandlerHooks,
 ): (req: AnyRequest, res: AnyResponse) => void {
   const logger = state.options.logger;
+  const bodies = new BodyPool();
 
   return (req, res) => {
     try {
@@ -190,25 +193,58 @@ export function createRequestHandler(
       return;
     }
 
-    const chunks: Buffer[] = [];
+    // A large body with a declared length is received straight into a reused buffer (no chunk list, no
+    // Buffer.concat, no fresh pages); anything else is collected in chunks.
+    let pooled = Number.isInteger(declared) && declared >= POOLED_BODY_BYTES ? bodies.acquire(declared) : undefined;
+    let ended = false;
+    const releaseBody = (): void => {
+      if (pooled === undefined) return;
+      bodies.release(pooled);
+      pooled = undefined;
+    };
+    let chunks: Buffer[] = [];
     let received = 0;
     let rejected = false;
     req.on('data', (chunk: Buffer) => {
       if (rejected) return;
-      received += chunk.length;
-      if (received > limit) {
+      if (received + chunk.length > limit) {
         rejected = true;
-        chunks.length = 0;
+        chunks = [];
+        releaseBody();
         closeAfter();
         fail(new ApiError('SerializationException', `Request body exceeds the limit of ${limit} bytes.`, 413));
         return;
       }
+      if (pooled !== undefined) {
+        if (received + chunk.length <= declared) {
+          chunk.copy(pooled, received);
+          received += chunk.length;
+          return;
+        }
+        // More than declared (HTTP/2 does not enforce content-length): carry on with chunks.
+        chunks.push(Buffer.from(pooled.subarray(0, received)));
+        releaseBody();
+      }
+      received += chunk.length;
       chunks.push(chunk);
     });
-    req.on('error', () => finish(400, 'RequestAborted'));
+    req.on('error', () => {
+      if (!ended) releaseBody();
+      finish(400, 'RequestAborted');
+    });
+    req.on('close', () => {
+      if (!ended) releaseBody();
+    });
     req.on('end', () => {
       if (rejected) return;
-      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received);
+      ended = true;
+      const body =
+        pooled !== undefined
+          ? pooled.subarray(0, received)
+          : chunks.length === 1
+            ? (chunks[0] as Buffer)
+            : Buffer.concat(chunks, received);
+      chunks = [];
       if (hooks.verifier === undefined) {
         dispatch(body, undefined);
         return;
@@ -218,6 +254,7 @@ export function createRequestHandler(
         .then(
           (credential) => dispatch(body, credential),
           (error: unknown) => {
+            releaseBody();
             if (error instanceof ApiError) fail(error);
             else internal(error);
           },
@@ -230,9 +267,18 @@ export function createRequestHandler(
     };
 
     const dispatch = (body: Buffer, credential: BrokerCredential | undefined): void => {
+      try {
+        run(body, credential);
+      } finally {
+        // Handlers copy what they keep, so the body's buffer can serve the next request.
+        releaseBody();
+      }
+    };
+
+    const run = (body: Buffer, credential: BrokerCredential | undefined): void => {
       let input: Input;
       try {
-        input = decode(body, protocol);
+        input = decode(body, protocol, name);
       } catch (error) {
         if (error instanceof ApiError) fail(error);
         else fail(new ApiError('SerializationException', 'Could not parse the request body.'));
@@ -242,7 +288,7 @@ export function createRequestHandler(
         if (credential !== undefined) authorize(state, credential, name, operation.readOnly, input);
         const output = operation.handler(state, input, { protocol });
         let payload: string | Buffer;
-        if (output instanceof RawJson) payload = output.json;
+        if (output instanceof RawBody) payload = output.bytes;
         else payload = protocol === 'cbor' ? encodeCbor(output) : JSON.stringify(output);
         send(res, 200, protocol, payload, requestId);
         finish(200, undefined);
@@ -254,12 +300,15 @@ export function createRequestHandler(
   }
 }
 
-function decode(body: Buffer, protocol: WireProtocol): Input {
+function decode(body: Buffer, protocol: WireProtocol, operation: string): Input {
   if (body.length === 0) return {};
   let value: unknown;
-  if (protocol === 'cbor') value = decodeCbor(body);
-  else {
-    value = body.length >= LARGE_JSON_BYTES ? parseLargeJson(body) : undefined;
+  if (protocol === 'cbor') {
+    if (operation === 'PutRecords' || operation === 'PutRecord') value = decodePutCbor(body, operation);
+    value ??= decodeCbor(body);
+  } else {
+    const records = operation === 'PutRecords' || operation === 'PutRecord';
+    value = body.length >= LARGE_JSON_BYTES ? parseLargeJson(body, records) : undefined;
     // Bodies are almost always ASCII (base64 data); latin1 decoding of ASCII is a plain copy, UTF-8 is not.
     value ??= JSON.parse(isAscii(body) ? body.toString('latin1') : body.toString('utf8'));
   }
