@@ -16,6 +16,9 @@ import type { ConsumerMetrics, ShardMetrics } from './observability/consumer-met
 import { silentLogger } from './observability/silent-logger.js';
 import { createRunProcessor } from './processing/run-processor.js';
 import { ShardConsumer, type ShardConsumerHost } from './processing/shard-consumer.js';
+import { CborGetRecordsSource } from './retrieval/cbor-get-records-source.js';
+import type { GetRecordsSource } from './retrieval/get-records-source.js';
+import { SdkGetRecordsSource } from './retrieval/sdk-get-records-source.js';
 import { ShardSyncer } from './shard-sync/shard-syncer.js';
 import type { Clock, ExtendedSequenceNumber, KclStyleProcessor, Logger, RunOptions } from './types.js';
 import { createDynamoDbClient, createKinesisClient } from './util/create-clients.js';
@@ -56,6 +59,7 @@ export class KinesisConsumer extends EventEmitter<KinesisConsumerEvents> {
   readonly #totals = { RecordsProcessed: 0, DataBytesProcessed: 0, DroppedAggregates: 0, HandlerErrors: 0 };
   #state: State = 'new';
   #kinesis: KinesisClient | undefined;
+  #getRecords: GetRecordsSource | undefined;
   #dynamo: DynamoDBClient | undefined;
   #ownKinesis = false;
   #ownDynamo = false;
@@ -122,6 +126,10 @@ export class KinesisConsumer extends EventEmitter<KinesisConsumerEvents> {
     } else {
       this.#kinesis = this.#options.kinesisClient;
     }
+    this.#getRecords =
+      config.getRecordsProtocol === 'cbor'
+        ? new CborGetRecordsSource(this.#kinesis)
+        : new SdkGetRecordsSource(this.#kinesis);
     if (this.#options.dynamoDbClient === undefined) {
       let endpoint = config.dynamoDbEndpoint;
       if (config.embeddedDynamoDb !== false) {
@@ -205,6 +213,7 @@ export class KinesisConsumer extends EventEmitter<KinesisConsumerEvents> {
     return {
       config: this.config,
       kinesis: this.#kinesis as KinesisClient,
+      getRecords: this.#getRecords as GetRecordsSource,
       table: this.#table as LeaseTable,
       logger: this.#logger,
       hashKeyRange: (lease) => syncer.hashKeyRange(lease),
@@ -356,6 +365,8 @@ export class KinesisConsumer extends EventEmitter<KinesisConsumerEvents> {
     if (this.#metricsTimer !== undefined) clearInterval(this.#metricsTimer);
     this.#metricsTimer = undefined;
     await this.#coordinator?.stop();
+    await this.#getRecords?.close();
+    this.#getRecords = undefined;
     if (this.#ownKinesis) this.#kinesis?.destroy();
     if (this.#ownDynamo) this.#dynamo?.destroy();
     await this.#embedded?.close();

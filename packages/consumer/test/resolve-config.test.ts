@@ -19,6 +19,15 @@ describe('resolveConfig', () => {
     expect(Object.isFrozen(DEFAULTS)).toBe(true);
   });
 
+  it('speaks CBOR for GetRecords unless told otherwise or given a client whose middleware must see it', () => {
+    expect(DEFAULTS.getRecordsProtocol).toBeNull();
+    expect(resolveConfig(base).getRecordsProtocol).toBe('cbor');
+    expect(resolveConfig({ ...base, getRecordsProtocol: 'json' }).getRecordsProtocol).toBe('json');
+    const injected = { ...base, kinesisClient: {} as never };
+    expect(resolveConfig(injected).getRecordsProtocol).toBe('json');
+    expect(resolveConfig({ ...injected, getRecordsProtocol: 'cbor' }).getRecordsProtocol).toBe('cbor');
+  });
+
   it('rejects bad options naming them', () => {
     const bad: [object, RegExp][] = [
       [{ streamName: '' }, /streamName/],
@@ -33,6 +42,7 @@ describe('resolveConfig', () => {
       [{ handlerErrorPolicy: 'skip' }, /handlerErrorPolicy/],
       [{ endpoint: 'ftp://x' }, /endpoint/],
       [{ logger: { info: () => {} } }, /logger\.debug/],
+      [{ getRecordsProtocol: 'xml' }, /getRecordsProtocol/],
     ];
     for (const [patch, message] of bad) {
       expect(() => resolveConfig({ ...base, ...patch } as never)).toThrow(message);

@@ -41,6 +41,8 @@ export interface KinesisConsumerOptions {
   readonly leaseAuditIntervalMillis?: number;
   readonly leaseAuditHoleThreshold?: number;
   readonly parentShardPollIntervalMillis?: number;
+  /** 'cbor' or 'json'; see DEFAULTS.getRecordsProtocol. */
+  readonly getRecordsProtocol?: 'cbor' | 'json';
   readonly maxRecords?: number;
   readonly idleTimeBetweenReadsMillis?: number;
   readonly minTimeBetweenReadsMillis?: number;

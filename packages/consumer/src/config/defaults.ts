@@ -26,13 +26,24 @@ export const DEFAULTS = Object.freeze({
   leaseAuditHoleThreshold: 3,
   /** How often a child shard re-checks whether its parents reached SHARD_END. */
   parentShardPollIntervalMillis: 500,
+  /**
+   * Wire protocol of GetRecords. 'cbor': CBOR 1.1 on a dedicated keep-alive connection pool, signed with the
+   * Kinesis client's own region, endpoint and credentials (record data arrives as bytes, not base64, and is
+   * handed over without a copy). 'json': JSON 1.1 through the Kinesis client itself (its middleware sees
+   * every call). `null` means 'cbor' when the consumer creates its Kinesis client and 'json' for an injected
+   * `kinesisClient`. Every other operation always goes through the Kinesis client.
+   */
+  getRecordsProtocol: null as 'cbor' | 'json' | null,
   /** GetRecords Limit (the Kinesis maximum is 10 000). */
   maxRecords: 10_000,
   /** Wait after a GetRecords call that returned no records. */
   idleTimeBetweenReadsMillis: 1_000,
   /** Minimum spacing between GetRecords calls on one shard; 200 ms keeps to the Kinesis limit of 5 reads/s. */
   minTimeBetweenReadsMillis: 200,
-  /** Prefetch bounds per shard: fetched but not yet handled data. */
+  /**
+   * Prefetch bounds per shard: fetched but not yet handled answers, their record data bytes and their
+   * Kinesis records (an aggregate counts once: its user records are only built when the batch is handed over).
+   */
   maxPrefetchBatches: 4,
   maxPrefetchBytes: 8 * 1024 * 1024,
   maxPrefetchRecords: 30_000,

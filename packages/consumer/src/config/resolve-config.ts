@@ -34,6 +34,7 @@ export interface ConsumerConfig {
   readonly leaseAuditIntervalMillis: number;
   readonly leaseAuditHoleThreshold: number;
   readonly parentShardPollIntervalMillis: number;
+  readonly getRecordsProtocol: 'cbor' | 'json';
   readonly maxRecords: number;
   readonly idleTimeBetweenReadsMillis: number;
   readonly minTimeBetweenReadsMillis: number;
@@ -202,6 +203,13 @@ export function resolveConfig(options: KinesisConsumerOptions): ConsumerConfig {
   const autoCheckpoint = options.autoCheckpoint ?? DEFAULTS.autoCheckpoint;
   if (typeof autoCheckpoint !== 'boolean') throw new InvalidConfigError('autoCheckpoint must be a boolean');
   const maxBackoff = integer(options, 'readBackoffMaxMillis', 1);
+  const getRecordsProtocol =
+    options.getRecordsProtocol ??
+    DEFAULTS.getRecordsProtocol ??
+    (options.kinesisClient === undefined ? 'cbor' : 'json');
+  if (getRecordsProtocol !== 'cbor' && getRecordsProtocol !== 'json') {
+    throw new InvalidConfigError(`getRecordsProtocol must be 'cbor' or 'json', got ${String(getRecordsProtocol)}`);
+  }
   const config: ConsumerConfig = {
     streamName: options.streamName,
     applicationName: options.applicationName,
@@ -223,6 +231,7 @@ export function resolveConfig(options: KinesisConsumerOptions): ConsumerConfig {
     leaseAuditIntervalMillis: integer(options, 'leaseAuditIntervalMillis', 10),
     leaseAuditHoleThreshold: integer(options, 'leaseAuditHoleThreshold', 1),
     parentShardPollIntervalMillis: integer(options, 'parentShardPollIntervalMillis', 10),
+    getRecordsProtocol,
     maxRecords: integer(options, 'maxRecords', 1, 10_000),
     idleTimeBetweenReadsMillis: integer(options, 'idleTimeBetweenReadsMillis', 0),
     minTimeBetweenReadsMillis: integer(options, 'minTimeBetweenReadsMillis', 0),

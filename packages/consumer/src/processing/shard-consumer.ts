@@ -10,6 +10,7 @@ import type { HeldLease } from '../lease/held-lease.js';
 import type { Lease } from '../lease/lease.js';
 import type { LeaseTable } from '../lease/lease-table.js';
 import type { FetchedBatch } from '../retrieval/fetched-batch.js';
+import type { GetRecordsSource } from '../retrieval/get-records-source.js';
 import { ShardFetcher, type StartPosition } from '../retrieval/shard-fetcher.js';
 import type { ExtendedSequenceNumber, KclStyleProcessor, Logger } from '../types.js';
 import { backoffWithJitter } from '../util/backoff.js';
@@ -19,6 +20,7 @@ import { delay } from '../util/delay.js';
 export interface ShardConsumerHost {
   readonly config: ConsumerConfig;
   readonly kinesis: KinesisClient;
+  readonly getRecords: GetRecordsSource;
   readonly table: LeaseTable;
   readonly logger: Logger;
   hashKeyRange(lease: Lease): Promise<HashKeyRange | undefined>;
@@ -126,6 +128,7 @@ export class ShardConsumer {
     if (initialized !== undefined) return initialized;
     const fetcher = new ShardFetcher({
       kinesis: this.#host.kinesis,
+      getRecords: this.#host.getRecords,
       streamName: config.streamName,
       shardId: this.shardId,
       hashKeyRange: await this.#host.hashKeyRange(lease),

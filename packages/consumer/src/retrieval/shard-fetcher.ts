@@ -1,16 +1,12 @@
-import {
-  GetRecordsCommand,
-  type GetRecordsCommandOutput,
-  GetShardIteratorCommand,
-  type KinesisClient,
-  type ShardIteratorType,
-} from '@aws-sdk/client-kinesis';
+import { GetShardIteratorCommand, type KinesisClient, type ShardIteratorType } from '@aws-sdk/client-kinesis';
 import type { HashKeyRange } from '@shardline/core';
 import type { ExtendedSequenceNumber, Logger } from '../types.js';
 import { awsErrorName, isRetriable } from '../util/aws-error.js';
 import { backoffWithJitter } from '../util/backoff.js';
 import { delay } from '../util/delay.js';
 import type { FetchedBatch } from './fetched-batch.js';
+import type { GetRecordsAnswer, GetRecordsRecord } from './get-records-answer.js';
+import type { GetRecordsSource } from './get-records-source.js';
 import { toConsumerRecords } from './to-consumer-records.js';
 
 export interface StartPosition {
@@ -23,6 +19,8 @@ export interface StartPosition {
 
 export interface ShardFetcherOptions {
   readonly kinesis: KinesisClient;
+  /** GetRecords calls go here (CBOR or JSON); GetShardIterator through `kinesis`. */
+  readonly getRecords: GetRecordsSource;
   readonly streamName: string;
   readonly shardId: string;
   readonly hashKeyRange: HashKeyRange | undefined;
@@ -37,6 +35,23 @@ export interface ShardFetcherOptions {
   readonly backoffMaxMillis: number;
   readonly logger: Logger;
   readonly onReadError?: (error: unknown, attempt: number) => void;
+}
+
+/** A GetRecords answer waiting in the prefetch queue, not yet de-aggregated. */
+interface PendingBatch {
+  readonly raw: readonly GetRecordsRecord[];
+  /** With the first answer after a restart inside an aggregate: user records to drop. */
+  readonly skipThrough: ExtendedSequenceNumber | undefined;
+  readonly millisBehindLatest: number;
+  readonly isAtShardEnd: boolean;
+  readonly childShardIds: readonly string[];
+  readonly bytes: number;
+}
+
+const NOTHING = { records: [], bytes: 0, droppedAggregates: 0 };
+
+function shardEndMarker(): PendingBatch {
+  return { raw: [], skipThrough: undefined, millisBehindLatest: 0, isAtShardEnd: true, childShardIds: [], bytes: 0 };
 }
 
 const THROTTLED = new Set([
@@ -54,7 +69,7 @@ const THROTTLED = new Set([
 export class ShardFetcher {
   readonly #o: ShardFetcherOptions;
   readonly #stop = new AbortController();
-  readonly #queue: FetchedBatch[] = [];
+  readonly #queue: PendingBatch[] = [];
   #queuedBytes = 0;
   #queuedRecords = 0;
   #lastFetchedSequenceNumber: string | undefined;
@@ -81,12 +96,12 @@ export class ShardFetcher {
   /** The next batch, or undefined once stopped (or after the shard-end batch was taken). */
   async next(): Promise<FetchedBatch | undefined> {
     for (;;) {
-      const batch = this.#queue.shift();
-      if (batch !== undefined) {
-        this.#queuedBytes -= batch.bytes;
-        this.#queuedRecords -= batch.records.length;
+      const pending = this.#queue.shift();
+      if (pending !== undefined) {
+        this.#queuedBytes -= pending.bytes;
+        this.#queuedRecords -= pending.raw.length;
         this.#wakeProducer?.();
-        return batch;
+        return this.#convert(pending);
       }
       if (this.#stop.signal.aborted || this.#ended) return undefined;
       await new Promise<void>((resolve) => {
@@ -94,6 +109,26 @@ export class ShardFetcher {
       });
       this.#wakeConsumer = undefined;
     }
+  }
+
+  /**
+   * User records are built only when the handler takes the batch: queued answers hold bytes, not one
+   * object per user record, and the records die young (cheap for the garbage collector) instead of
+   * surviving collections while they wait in the queue.
+   */
+  #convert(pending: PendingBatch): FetchedBatch {
+    const converted =
+      pending.raw.length === 0
+        ? NOTHING
+        : toConsumerRecords(pending.raw, this.#o.shardId, this.#o.hashKeyRange, pending.skipThrough);
+    return {
+      records: converted.records,
+      millisBehindLatest: pending.millisBehindLatest,
+      isAtShardEnd: pending.isAtShardEnd,
+      childShardIds: pending.childShardIds,
+      bytes: pending.bytes,
+      droppedAggregates: converted.droppedAggregates,
+    };
   }
 
   async stop(): Promise<void> {
@@ -142,14 +177,7 @@ export class ShardFetcher {
       try {
         if (iterator === undefined) iterator = await this.#iterator(this.#resumePosition());
         if (iterator === undefined) {
-          this.#push({
-            records: [],
-            millisBehindLatest: 0,
-            isAtShardEnd: true,
-            childShardIds: [],
-            bytes: 0,
-            droppedAggregates: 0,
-          });
+          this.#push(shardEndMarker());
           return;
         }
         while (this.#full() && !signal.aborted) {
@@ -164,13 +192,10 @@ export class ShardFetcher {
         if (signal.aborted) return;
         lastCallAt = Date.now();
         this.#getRecordsCalls++;
-        const out: GetRecordsCommandOutput = await this.#o.kinesis.send(
-          new GetRecordsCommand({ ShardIterator: iterator, Limit: this.#o.maxRecords }),
-          { abortSignal: signal },
-        );
+        const out: GetRecordsAnswer = await this.#o.getRecords.getRecords(iterator, this.#o.maxRecords, signal);
         attempt = 0;
-        const raw = out.Records ?? [];
-        const converted = toConsumerRecords(raw, this.#o.shardId, this.#o.hashKeyRange, skipThrough);
+        const raw = out.Records;
+        const batchSkipThrough = skipThrough;
         const last = raw[raw.length - 1];
         if (last?.SequenceNumber !== undefined) {
           this.#lastFetchedSequenceNumber = last.SequenceNumber;
@@ -178,26 +203,16 @@ export class ShardFetcher {
         }
         iterator = out.NextShardIterator ?? undefined;
         const isAtShardEnd = iterator === undefined;
-        const childShardIds = (out.ChildShards ?? []).map((child) => child.ShardId ?? '').filter((id) => id !== '');
-        if (converted.records.length > 0 || isAtShardEnd || converted.droppedAggregates > 0) {
-          this.#push({
-            records: converted.records,
-            millisBehindLatest: out.MillisBehindLatest ?? 0,
-            isAtShardEnd,
-            childShardIds,
-            bytes: converted.bytes,
-            droppedAggregates: converted.droppedAggregates,
-          });
-        } else {
-          this.#push({
-            records: [],
-            millisBehindLatest: out.MillisBehindLatest ?? 0,
-            isAtShardEnd: false,
-            childShardIds: [],
-            bytes: 0,
-            droppedAggregates: 0,
-          });
-        }
+        let bytes = 0;
+        for (const record of raw) bytes += record.Data?.byteLength ?? 0;
+        this.#push({
+          raw,
+          skipThrough: batchSkipThrough,
+          millisBehindLatest: out.MillisBehindLatest ?? 0,
+          isAtShardEnd,
+          childShardIds: (out.ChildShards ?? []).map((child) => child.ShardId ?? '').filter((id) => id !== ''),
+          bytes,
+        });
         if (isAtShardEnd) return;
         if (raw.length === 0) await delay(this.#o.idleTimeBetweenReadsMillis, signal);
       } catch (error) {
@@ -226,16 +241,16 @@ export class ShardFetcher {
     }
   }
 
-  #push(batch: FetchedBatch): void {
+  #push(batch: PendingBatch): void {
     if (batch.isAtShardEnd) this.#ended = true;
     // Empty reads only refresh MillisBehindLatest; keep at most one queued.
-    if (batch.records.length === 0 && !batch.isAtShardEnd) {
+    if (batch.raw.length === 0 && !batch.isAtShardEnd) {
       const tail = this.#queue[this.#queue.length - 1];
-      if (tail !== undefined && tail.records.length === 0 && !tail.isAtShardEnd) this.#queue.pop();
+      if (tail !== undefined && tail.raw.length === 0 && !tail.isAtShardEnd) this.#queue.pop();
     }
     this.#queue.push(batch);
     this.#queuedBytes += batch.bytes;
-    this.#queuedRecords += batch.records.length;
+    this.#queuedRecords += batch.raw.length;
     this.#wakeConsumer?.();
   }
 }

@@ -1,8 +1,10 @@
-import { AwsServiceError, isRetriableAwsError, NetworkError, type ShardlineError } from '@shardline/core';
+import { AwsServiceError, isRetriableAwsError, NetworkError, ShardlineError } from '@shardline/core';
 
 /** AWS's error name of an SDK v3 error ('' when the value is not one). */
 export function awsErrorName(error: unknown): string {
   if (typeof error !== 'object' || error === null) return '';
+  // Thrown by our own transports (the CBOR GetRecords source): AWS's name is kept apart from the class name.
+  if (error instanceof AwsServiceError) return error.awsErrorCode;
   const named = error as { name?: unknown; __type?: unknown; $metadata?: unknown };
   if (typeof named.name === 'string' && named.name !== 'Error') return named.name;
   if (typeof named.__type === 'string') return named.__type.split('#').pop() ?? '';
@@ -10,6 +12,7 @@ export function awsErrorName(error: unknown): string {
 }
 
 function statusCode(error: unknown): number | undefined {
+  if (error instanceof AwsServiceError) return error.statusCode;
   const metadata = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata;
   return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
 }
@@ -26,6 +29,7 @@ const NETWORK_CODES = new Set([
 
 /** Converts whatever an SDK call threw into a ShardlineError, keeping AWS's error name. */
 export function toShardlineError(error: unknown): ShardlineError {
+  if (error instanceof ShardlineError) return error;
   const status = statusCode(error);
   const code = (error as { code?: unknown } | null)?.code;
   if (status === undefined && typeof code === 'string' && NETWORK_CODES.has(code)) {

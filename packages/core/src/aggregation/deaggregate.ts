@@ -1,3 +1,4 @@
+import { isAscii as isAsciiRun } from 'node:buffer';
 import { hash } from 'node:crypto';
 import { AGGREGATE_CHECKSUM_LENGTH, AGGREGATE_MAGIC } from '../codec/aggregate-format.js';
 import type { Codec } from '../codec/codec.js';
@@ -474,6 +475,11 @@ function decodeKeys(text: Buffer, starts: Int32Array, ends: Int32Array, count: n
   const last = ends[count - 1] as number;
   // A run much longer than its keys means other fields sit in between: decode keys one by one.
   const run = count > 1 && last - first <= count * MAX_COMPACT_ENTRY ? text.toString('latin1', first, last) : undefined;
+  // One native check of the whole run (tags and short lengths are ASCII too) spares a check per key.
+  if (run !== undefined && isAsciiRun(text.subarray(first, last))) {
+    for (let k = 0; k < count; k++) keys[k] = run.slice((starts[k] as number) - first, (ends[k] as number) - first);
+    return keys;
+  }
   for (let k = 0; k < count; k++) {
     const start = starts[k] as number;
     const end = ends[k] as number;
