@@ -74,6 +74,18 @@ export const BENCH_DEFAULTS: BenchOptions = Object.freeze({
   injectFaults: Object.freeze({ drop: Object.freeze([]), corrupt: Object.freeze([]) }),
 });
 
+/**
+ * Linger and polling for runs on the embedded broker with --limits off. The libraries' defaults suit real
+ * Kinesis, where a shard serves 5 reads/s to all its consumers together (hence 200 ms between reads and 1 s
+ * after an empty one); with nothing to share and no limit, the bench polls more often and lingers less so
+ * that put-to-process latency measures the pipeline rather than the polling interval.
+ */
+export const EMBEDDED_TUNING = Object.freeze({
+  recordMaxBufferedTime: 50,
+  idleTimeBetweenReads: 100,
+  minTimeBetweenReads: 100,
+});
+
 /** The largest record a Kinesis PutRecords entry may carry (data part). */
 const MAX_RECORD_BYTES = 1024 * 1024;
 const MAX_RECORDS = 0xffff_ffff;
@@ -105,9 +117,12 @@ options:
   --failover-ms MS        worker lease failover time (default ${BENCH_DEFAULTS.failoverMs})
   --drain-timeout SECONDS give up when consumption stalls this long after the last ack (default ${BENCH_DEFAULTS.drainTimeoutSeconds})
   --max-outstanding N     bound on un-acknowledged puts in the producer (default ${BENCH_DEFAULTS.maxOutstanding})
-  --record-max-buffered-time MS     producer linger before sending (default: the producer's, 100)
-  --idle-time-between-reads MS      worker wait after an empty read (default: the consumer's, 1000)
-  --min-time-between-reads MS       worker spacing of reads per shard (default: the consumer's, 200)
+  --record-max-buffered-time MS     producer linger before sending (default: ${EMBEDDED_TUNING.recordMaxBufferedTime} on the
+                                    embedded broker with --limits off, else the producer's 100)
+  --idle-time-between-reads MS      worker wait after an empty read (default: ${EMBEDDED_TUNING.idleTimeBetweenReads} on the embedded
+                                    broker with --limits off, else the consumer's 1000)
+  --min-time-between-reads MS       worker spacing of reads per shard (default: ${EMBEDDED_TUNING.minTimeBetweenReads} on the embedded
+                                    broker with --limits off, else the consumer's 200, the AWS limit of 5 reads/s)
   --progress auto|plain|off    live progress on stderr (default auto: redrawn on a TTY, lines otherwise)
   --inject-faults SPEC    self-test of the loss checker: drop:I,corrupt:J makes workers drop or corrupt record I, J
 
@@ -286,7 +301,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     }
     setter(value, given);
   }
-  const options = { ...BENCH_DEFAULTS, ...given } as BenchOptions;
+  const tuning = given.endpoint === undefined && given.limits !== 'aws' ? EMBEDDED_TUNING : {};
+  const options = { ...BENCH_DEFAULTS, ...tuning, ...given } as BenchOptions;
   if (options.killWorker !== null) {
     if (options.workers < 2) throw new CliUsageError('--kill-worker needs --workers 2 or more (a survivor)');
     if (options.killWorker > options.workers) {

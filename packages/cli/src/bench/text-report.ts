@@ -19,6 +19,11 @@ export function renderTextReport(r: BenchResult): string {
     `shardline bench: ${r.target.embedded ? 'embedded broker' : r.target.endpoint}, stream ${r.target.streamName}, ` +
       `${o.shards} shards, ${o.workers} workers, ${o.recordSize} B records, rate ${o.rate}, aggregation ${r.producer.aggregation ? 'on' : 'off'}, limits ${r.shards.limits}`,
   );
+  const setting = (value: unknown, fallback: string): string => (typeof value === 'number' ? `${value} ms` : fallback);
+  out.push(
+    `tuning: producer linger ${setting(o.recordMaxBufferedTime, 'default')}, worker reads at least ${setting(o.minTimeBetweenReads, 'default')} apart, ` +
+      `idle after an empty read ${setting(o.idleTimeBetweenReads, 'default')}`,
+  );
   out.push(`machine: ${r.machine.cpuModel}, ${r.machine.cores} cores, ${r.machine.node}, ${r.machine.codec} codec`);
   out.push('', 'throughput (user records)');
   out.push(stage('produced', r.produced));

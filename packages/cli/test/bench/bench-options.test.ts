@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BENCH_DEFAULTS, parseBenchOptions } from '../../src/bench/bench-options.js';
+import { BENCH_DEFAULTS, EMBEDDED_TUNING, parseBenchOptions } from '../../src/bench/bench-options.js';
 import { CliUsageError } from '../../src/cli-usage-error.js';
 
 function usageError(argv: string[]): string {
@@ -13,8 +13,21 @@ function usageError(argv: string[]): string {
 }
 
 describe('parseBenchOptions', () => {
-  it('returns the defaults with no arguments', () => {
-    expect(parseBenchOptions([])).toEqual(BENCH_DEFAULTS);
+  it('returns the defaults with no arguments, tuned for the embedded broker without limits', () => {
+    expect(parseBenchOptions([])).toEqual({ ...BENCH_DEFAULTS, ...EMBEDDED_TUNING });
+  });
+
+  it('leaves linger and polling to the libraries when AWS limits apply or the endpoint is real', () => {
+    const libraryDefaults = { recordMaxBufferedTime: null, idleTimeBetweenReads: null, minTimeBetweenReads: null };
+    expect(parseBenchOptions(['--limits', 'aws'])).toMatchObject(libraryDefaults);
+    expect(parseBenchOptions(['--endpoint', 'https://kinesis.eu-west-1.amazonaws.com'])).toMatchObject(libraryDefaults);
+  });
+
+  it('keeps a given tuning value over the embedded tuning', () => {
+    expect(parseBenchOptions(['--min-time-between-reads', '200'])).toMatchObject({
+      ...EMBEDDED_TUNING,
+      minTimeBetweenReads: 200,
+    });
   });
 
   it('parses every option, in both --flag value and --flag=value forms', () => {
