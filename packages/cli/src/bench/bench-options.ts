@@ -41,6 +41,8 @@ export interface BenchOptions {
   /** Consumer idleTimeBetweenReadsMillis / minTimeBetweenReadsMillis, or null for the consumer's defaults. */
   readonly idleTimeBetweenReads: number | null;
   readonly minTimeBetweenReads: number | null;
+  /** Wire format of PutRecords (producer) and GetRecords (workers). */
+  readonly protocol: 'cbor' | 'json';
   readonly progress: 'auto' | 'plain' | 'off';
   readonly injectFaults: InjectedFaults;
 }
@@ -70,6 +72,7 @@ export const BENCH_DEFAULTS: BenchOptions = Object.freeze({
   recordMaxBufferedTime: null,
   idleTimeBetweenReads: null,
   minTimeBetweenReads: null,
+  protocol: 'cbor',
   progress: 'auto',
   injectFaults: Object.freeze({ drop: Object.freeze([]), corrupt: Object.freeze([]) }),
 });
@@ -123,6 +126,7 @@ options:
                                     broker with --limits off, else the consumer's 1000)
   --min-time-between-reads MS       worker spacing of reads per shard (default: ${EMBEDDED_TUNING.minTimeBetweenReads} on the embedded
                                     broker with --limits off, else the consumer's 200, the AWS limit of 5 reads/s)
+  --protocol cbor|json    wire format of PutRecords and GetRecords (default cbor: data as raw bytes)
   --progress auto|plain|off    live progress on stderr (default auto: redrawn on a TTY, lines otherwise)
   --inject-faults SPEC    self-test of the loss checker: drop:I,corrupt:J makes workers drop or corrupt record I, J
 
@@ -268,6 +272,9 @@ const SETTERS: Readonly<Record<string, Setter>> = Object.freeze({
   },
   '--min-time-between-reads': (v, o) => {
     o.minTimeBetweenReads = integer('--min-time-between-reads', 0, 60_000)(v);
+  },
+  '--protocol': (v, o) => {
+    o.protocol = oneOf('--protocol', ['cbor', 'json'] as const)(v);
   },
   '--progress': (v, o) => {
     o.progress = oneOf('--progress', ['auto', 'plain', 'off'] as const)(v);

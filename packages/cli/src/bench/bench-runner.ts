@@ -211,6 +211,7 @@ async function runWithCleanups(
       injectFaults: options.injectFaults,
       idleTimeBetweenReads: options.idleTimeBetweenReads,
       minTimeBetweenReads: options.minTimeBetweenReads,
+      protocol: options.protocol,
     };
     w.child.send({ type: 'start', config });
   }
@@ -282,6 +283,7 @@ async function runWithCleanups(
       // the run then measures the pipeline, not the AWS shard limits.
       rateLimit: embedded && options.limits === 'off' ? 1_000_000 : null,
       recordMaxBufferedTime: options.recordMaxBufferedTime,
+      protocol: options.protocol,
     },
   });
   const runStartNs = monotonicNs();

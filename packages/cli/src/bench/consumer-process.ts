@@ -32,6 +32,7 @@ async function run(config: WorkerStartConfig, stopSignal: AbortSignal): Promise<
     failoverTimeMillis: config.failoverMs,
     ...(config.idleTimeBetweenReads === null ? {} : { idleTimeBetweenReadsMillis: config.idleTimeBetweenReads }),
     ...(config.minTimeBetweenReads === null ? {} : { minTimeBetweenReadsMillis: config.minTimeBetweenReads }),
+    getRecordsProtocol: config.protocol,
   });
   const seen = new IndexPacker();
   let corrupted: number[] = [];

@@ -28,6 +28,7 @@ export interface ProducerStartConfig extends ConnectionConfig {
   /** The producer's RateLimit (percent of the per-shard limits), or null for its default. */
   readonly rateLimit: number | null;
   readonly recordMaxBufferedTime: number | null;
+  readonly protocol: 'cbor' | 'json';
 }
 
 export interface WorkerStartConfig extends ConnectionConfig {
@@ -39,6 +40,7 @@ export interface WorkerStartConfig extends ConnectionConfig {
   readonly injectFaults: { readonly drop: readonly number[]; readonly corrupt: readonly number[] };
   readonly idleTimeBetweenReads: number | null;
   readonly minTimeBetweenReads: number | null;
+  readonly protocol: 'cbor' | 'json';
 }
 
 export type ParentMessage =

@@ -52,6 +52,7 @@ async function run(config: ProducerStartConfig, stopSignal: AbortSignal): Promis
     ...(config.rateLimit === null ? {} : { rateLimit: config.rateLimit }),
     ...(config.recordMaxBufferedTime === null ? {} : { recordMaxBufferedTime: config.recordMaxBufferedTime }),
     metricsInterval: 0,
+    protocol: config.protocol,
   });
   const size = config.recordSize;
   const picker = new PartitionKeyPicker(config.partitionKeys);

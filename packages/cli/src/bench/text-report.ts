@@ -22,7 +22,7 @@ export function renderTextReport(r: BenchResult): string {
   const setting = (value: unknown, fallback: string): string => (typeof value === 'number' ? `${value} ms` : fallback);
   out.push(
     `tuning: producer linger ${setting(o.recordMaxBufferedTime, 'default')}, worker reads at least ${setting(o.minTimeBetweenReads, 'default')} apart, ` +
-      `idle after an empty read ${setting(o.idleTimeBetweenReads, 'default')}`,
+      `idle after an empty read ${setting(o.idleTimeBetweenReads, 'default')}, wire format ${String(o.protocol ?? 'default')}`,
   );
   out.push(`machine: ${r.machine.cpuModel}, ${r.machine.cores} cores, ${r.machine.node}, ${r.machine.codec} codec`);
   out.push('', 'throughput (user records)');

@@ -77,6 +77,8 @@ describe('parseBenchOptions', () => {
       '100',
       '--min-time-between-reads',
       '50',
+      '--protocol',
+      'json',
     ]);
     expect(o).toMatchObject({
       records: 20_000,
@@ -102,6 +104,7 @@ describe('parseBenchOptions', () => {
       recordMaxBufferedTime: 20,
       idleTimeBetweenReads: 100,
       minTimeBetweenReads: 50,
+      protocol: 'json',
     });
   });
 
@@ -139,6 +142,7 @@ describe('parseBenchOptions', () => {
     [['--aggregation', 'yes'], '--aggregation must be one of on, off'],
     [['--duration', '0'], '--duration must be a positive number'],
     [['--reshard', 'both'], '--reshard must be one of split, merge, none'],
+    [['--protocol', 'xml'], '--protocol must be one of cbor, json, got "xml"'],
     [['--kill-worker', '3', '--workers', '2'], '--kill-worker 3 names no worker (there are 2)'],
     [['--kill-worker', '1', '--workers', '1'], '--kill-worker needs --workers 2 or more'],
     [['--reshard', 'merge', '--shards', '1'], '--reshard merge needs --shards 2 or more'],
