@@ -4,6 +4,7 @@ import { PK_ASCII, PK_UNICODE, type UserRecord } from '../pipeline/user-record.j
 import { writeKey } from '../pipeline/write-key.js';
 import { AggregateBatch } from './aggregate-batch.js';
 import { BodyBufferPool } from './body-buffer-pool.js';
+import { copyBytes } from './copy-bytes.js';
 import { base64Length, writeBase64 } from './write-base64.js';
 import { writeHashKeyDecimal } from './write-hash-key-decimal.js';
 
@@ -93,10 +94,4 @@ export class PutRecordsBodyWriter {
   release(buffer: Buffer): void {
     this.#buffers.release(buffer);
   }
-}
-
-/** Copies the few bytes of a JSON fragment: a loop beats Buffer#write's fixed cost at this size. */
-function copyBytes(bytes: Uint8Array, out: Uint8Array, o: number): number {
-  for (let i = 0; i < bytes.length; i++) out[o + i] = bytes[i] as number;
-  return o + bytes.length;
 }
