@@ -1,5 +1,6 @@
 import { GetShardIteratorCommand, type KinesisClient, type ShardIteratorType } from '@aws-sdk/client-kinesis';
 import type { HashKeyRange } from '@shardline/core';
+import type { ConsumerConfig } from '../config/resolve-config.js';
 import type { ExtendedSequenceNumber, Logger } from '../types.js';
 import { awsErrorName, isRetriable } from '../util/aws-error.js';
 import { backoffWithJitter } from '../util/backoff.js';
@@ -17,7 +18,18 @@ export interface StartPosition {
   readonly skipThrough?: ExtendedSequenceNumber;
 }
 
-export interface ShardFetcherOptions {
+/** The retrieval settings of the consumer's config that a fetcher reads as they are. */
+type ReadSettings = Pick<
+  ConsumerConfig,
+  | 'maxRecords'
+  | 'idleTimeBetweenReadsMillis'
+  | 'minTimeBetweenReadsMillis'
+  | 'maxPrefetchBatches'
+  | 'maxPrefetchBytes'
+  | 'maxPrefetchRecords'
+>;
+
+export interface ShardFetcherOptions extends ReadSettings {
   readonly kinesis: KinesisClient;
   /** GetRecords calls go here (CBOR or JSON); GetShardIterator through `kinesis`. */
   readonly getRecords: GetRecordsSource;
@@ -25,12 +37,6 @@ export interface ShardFetcherOptions {
   readonly shardId: string;
   readonly hashKeyRange: HashKeyRange | undefined;
   readonly start: StartPosition;
-  readonly maxRecords: number;
-  readonly idleTimeBetweenReadsMillis: number;
-  readonly minTimeBetweenReadsMillis: number;
-  readonly maxPrefetchBatches: number;
-  readonly maxPrefetchBytes: number;
-  readonly maxPrefetchRecords: number;
   readonly backoffBaseMillis: number;
   readonly backoffMaxMillis: number;
   readonly logger: Logger;
