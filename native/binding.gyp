@@ -7,6 +7,7 @@
       'sources': [
         'src/addon.cc',
         'src/aggregate.cc',
+        'src/allocator.cc',
         'src/args.cc',
         'src/md5.cc',
         'src/packed.cc',

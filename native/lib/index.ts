@@ -9,3 +9,4 @@ export { hashKeys } from './hash-keys.js';
 export { FALLBACK_WARNING_CODE, type LoadCodecOptions, loadCodec } from './load-codec.js';
 export { lookupShards } from './lookup-shards.js';
 export { MAX_PARTITION_KEY_BYTES } from './packed-validation.js';
+export { retainFreedMemory } from './retain-freed-memory.js';

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { type Codec, InvalidConfigError, NativeLoadError, typescriptCodec } from '@shardline/core';
 import type { CodecInfo, LoadAttempt } from './codec-info.js';
-import { asNativeBinding } from './native-binding.js';
+import { asNativeBinding, type NativeBinding } from './native-binding.js';
 import { createNativeCodec } from './native-codec.js';
 import { packageRoot } from './package-root.js';
 import { platformTag } from './platform-tag.js';
@@ -24,6 +24,8 @@ export const ADDON_FILE = 'shardline_native.node';
 export const FALLBACK_WARNING_CODE = 'SHARDLINE_NATIVE_FALLBACK';
 
 const loaded = new WeakMap<Codec, CodecInfo>();
+/** The addon behind each native Codec, for the few calls that are not codec work (retainFreedMemory). */
+const bindings = new WeakMap<Codec, NativeBinding>();
 const requireNative = createRequire(import.meta.url);
 
 /**
@@ -83,6 +85,11 @@ export function describeCodec(codec: Codec): CodecInfo | undefined {
   return loaded.get(codec);
 }
 
+/** The addon behind `codec` when loadCodec() loaded it natively; undefined otherwise. */
+export function bindingOf(codec: Codec): NativeBinding | undefined {
+  return bindings.get(codec);
+}
+
 /** The native Codec at `path`, or a one-line reason it cannot be used. */
 function tryLoad(path: string, previous: readonly LoadAttempt[] = []): Codec | string {
   let exports: unknown;
@@ -94,7 +101,9 @@ function tryLoad(path: string, previous: readonly LoadAttempt[] = []): Codec | s
     return `failed to load: ${firstLine(error)}`;
   }
   try {
-    const codec = createNativeCodec(asNativeBinding(exports));
+    const binding = asNativeBinding(exports);
+    const codec = createNativeCodec(binding);
+    bindings.set(codec, binding);
     return remember(codec, { implementation: 'native', source: path, fallbackReasons: previous, disabled: false });
   } catch (error) {
     return `unusable: ${firstLine(error)}`;

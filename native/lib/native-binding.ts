@@ -41,10 +41,12 @@ export interface NativeBinding {
   ): number;
   lookupShards(hashes: Uint8Array, count: number, rangeEnds: Uint8Array, shardCount: number, out: Uint32Array): void;
   base64Encode(src: Uint8Array, srcOffset: number, length: number, out: Uint8Array, outOffset: number): number;
+  /** Process-wide allocator setting (glibc's trim and mmap thresholds); false where it does not apply. */
+  retainFreedMemory(trimThreshold: number): boolean;
 }
 
 /** The argument contract this loader speaks (src/addon.cc kBindingAbi). */
-export const BINDING_ABI = 2;
+export const BINDING_ABI = 3;
 
 const FUNCTIONS = [
   'hashPackedKeys',
@@ -53,6 +55,7 @@ const FUNCTIONS = [
   'encodeAggregates',
   'lookupShards',
   'base64Encode',
+  'retainFreedMemory',
 ] as const;
 /** MD5("abc") from RFC 1321's test suite. */
 const SELF_TEST_DIGEST = '900150983cd24fb0d6963f7d28e17f72';

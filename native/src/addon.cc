@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "aggregate.h"
+#include "allocator.h"
 #include "args.h"
 #include "base64.h"
 #include "md5.h"
@@ -19,7 +20,7 @@ namespace {
 
 // Bumped whenever an exported function's signature or semantics change, so the loader can reject a
 // stale prebuild instead of calling it with the wrong arguments.
-constexpr uint32_t kBindingAbi = 2;
+constexpr uint32_t kBindingAbi = 3;
 
 std::string Prefixed(const char* function, const char* message) {
   return std::string(function) + ": " + message;
@@ -39,6 +40,7 @@ class ShardlineNative : public Napi::Addon<ShardlineNative> {
                              InstanceMethod("encodeAggregates", &ShardlineNative::EncodeAggregates),
                              InstanceMethod("lookupShards", &ShardlineNative::LookupShards),
                              InstanceMethod("base64Encode", &ShardlineNative::Base64EncodeInto),
+                             InstanceMethod("retainFreedMemory", &ShardlineNative::RetainFreedMemoryCall),
                              InstanceValue("abi", Napi::Number::New(env, kBindingAbi), napi_enumerable),
                          });
   }
@@ -270,6 +272,14 @@ class ShardlineNative : public Napi::Addon<ShardlineNative> {
     }
     Base64Encode(src + srcOffset, length, out + outOffset);
     return Napi::Number::New(env, static_cast<double>(written));
+  }
+
+  // retainFreedMemory(trimThreshold: number): boolean, whether the allocator took the settings
+  Napi::Value RetainFreedMemoryCall(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    size_t trimThreshold = 0;
+    if (!ReadIndex(info, 0, "trimThreshold", &trimThreshold)) return env.Undefined();
+    return Napi::Boolean::New(env, RetainFreedMemory(trimThreshold));
   }
 
   bool ReadAggregate(const Napi::CallbackInfo& info, const char* function, AggregateView* view) {

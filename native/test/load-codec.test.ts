@@ -89,22 +89,26 @@ describe('loadCodec', () => {
   it('refuses a module with the wrong shape or ABI', () => {
     const fake = join(dir, 'fake.cjs');
     const fns =
-      'hashPackedKeys(){}, aggregateSize(){}, encodeAggregate(){}, encodeAggregates(){}, lookupShards(){}, base64Encode(){}';
+      'hashPackedKeys(){}, aggregateSize(){}, encodeAggregate(){}, encodeAggregates(){}, lookupShards(){}, base64Encode(){}, retainFreedMemory(){}';
     writeFileSync(fake, `module.exports = { abi: 1, ${fns} };`);
     expect(() => loadCodec({ env, nativeBinding: fake })).toThrow(/binding ABI 1/);
     const wrongHash = join(dir, 'wrong-hash.cjs');
-    writeFileSync(wrongHash, `module.exports = { abi: 2, ${fns} };`);
+    writeFileSync(wrongHash, `module.exports = { abi: 3, ${fns} };`);
     expect(() => loadCodec({ env, nativeBinding: wrongHash })).toThrow(/self-test/);
     const partial = join(dir, 'partial.cjs');
-    writeFileSync(partial, 'module.exports = { abi: 2 };');
+    writeFileSync(partial, 'module.exports = { abi: 3 };');
     expect(() => loadCodec({ env, nativeBinding: partial })).toThrow(/hashPackedKeys/);
     // A binary from before encodeAggregates (ABI 1's five functions) is refused by name.
     const older = join(dir, 'older.cjs');
     writeFileSync(
       older,
-      'module.exports = { abi: 2, hashPackedKeys(){}, aggregateSize(){}, encodeAggregate(){}, lookupShards(){}, base64Encode(){} };',
+      'module.exports = { abi: 3, hashPackedKeys(){}, aggregateSize(){}, encodeAggregate(){}, lookupShards(){}, base64Encode(){} };',
     );
     expect(() => loadCodec({ env, nativeBinding: older })).toThrow(/encodeAggregates/);
+    // An ABI 2 binary (before retainFreedMemory) is refused by its ABI.
+    const abi2 = join(dir, 'abi2.cjs');
+    writeFileSync(abi2, `module.exports = { abi: 2, ${fns.replace(', retainFreedMemory(){}', '')} };`);
+    expect(() => loadCodec({ env, nativeBinding: abi2 })).toThrow(/retainFreedMemory/);
   });
 
   it('SHARDLINE_NATIVE=0 selects the TypeScript codec silently, even over an explicit binding', () => {

@@ -1,3 +1,4 @@
+import { retainFreedMemory } from '@shardline/native';
 import { SigV4Verifier } from './auth/sigv4-verifier.js';
 import { BrokerState } from './model/broker-state.js';
 import { type BrokerOptions, resolveBrokerOptions } from './options/broker-options.js';
@@ -32,6 +33,13 @@ function urlHost(host: string): string {
 /** Starts a Kinesis-compatible broker. Options are validated first (InvalidConfigError names the bad one). */
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
   const resolved = resolveBrokerOptions(options);
+  if (resolved.retainFreedMemoryBytes !== false) {
+    const applied = retainFreedMemory(resolved.retainFreedMemoryBytes);
+    resolved.logger?.debug(
+      { applied, bytes: resolved.retainFreedMemoryBytes },
+      'allocator keeps freed memory for reuse',
+    );
+  }
   const state = new BrokerState(resolved);
   let store: DataDirStore | undefined;
   if (resolved.dataDir !== undefined) {
