@@ -200,15 +200,17 @@ async function fillBacklog(
   let total = 0;
   for (let shard = 0; shard < BACKLOG_SHARDS; shard++) {
     const range = ranges[shard] as { startingHashKey: bigint; endingHashKey: bigint };
+    // Finding keys that hash into the shard takes BACKLOG_SHARDS tries each: find one aggregate's worth per
+    // shard and reuse them (every aggregate still carries PER_AGGREGATE distinct keys, with fresh data).
+    const partitionKeys: string[] = [];
+    while (partitionKeys.length < PER_AGGREGATE) {
+      const partitionKey = randomBytes(10).toString('hex');
+      const hash = partitionKeyHash(partitionKey);
+      if (hash >= range.startingHashKey && hash <= range.endingHashKey) partitionKeys.push(partitionKey);
+    }
     const aggregates: Buffer[] = [];
     for (let a = 0; a < AGGREGATES_PER_SHARD; a++) {
-      const records: { partitionKey: string; data: Buffer }[] = [];
-      while (records.length < PER_AGGREGATE) {
-        const partitionKey = randomBytes(10).toString('hex');
-        const hash = partitionKeyHash(partitionKey);
-        if (hash < range.startingHashKey || hash > range.endingHashKey) continue;
-        records.push({ partitionKey, data: randomBytes(100) });
-      }
+      const records = partitionKeys.map((partitionKey) => ({ partitionKey, data: randomBytes(100) }));
       aggregates.push(encodeAggregatedRecord(records));
       total += records.length;
     }
