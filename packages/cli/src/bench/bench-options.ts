@@ -35,6 +35,8 @@ export interface BenchOptions {
   readonly failoverMs: number;
   /** How long consumption may make no progress after the last ack before the run gives up. */
   readonly drainTimeoutSeconds: number;
+  /** Records put in the first this many seconds are reported apart from the latency percentiles. */
+  readonly warmupSeconds: number;
   readonly maxOutstanding: number;
   /** Producer RecordMaxBufferedTime (ms), or null for the producer's default. */
   readonly recordMaxBufferedTime: number | null;
@@ -68,6 +70,7 @@ export const BENCH_DEFAULTS: BenchOptions = Object.freeze({
   applicationName: null,
   failoverMs: 10_000,
   drainTimeoutSeconds: 30,
+  warmupSeconds: 5,
   maxOutstanding: 200_000,
   recordMaxBufferedTime: null,
   idleTimeBetweenReads: null,
@@ -119,6 +122,8 @@ options:
   --app NAME              consumer application (lease table) name (default: the stream name)
   --failover-ms MS        worker lease failover time (default ${BENCH_DEFAULTS.failoverMs})
   --drain-timeout SECONDS give up when consumption stalls this long after the last ack (default ${BENCH_DEFAULTS.drainTimeoutSeconds})
+  --warmup SECONDS        latency percentiles cover records put after this start-up period (JIT,
+                          connections, heap growth); its own are reported apart (default ${BENCH_DEFAULTS.warmupSeconds})
   --max-outstanding N     bound on un-acknowledged puts in the producer (default ${BENCH_DEFAULTS.maxOutstanding})
   --record-max-buffered-time MS     producer linger before sending (default: ${EMBEDDED_TUNING.recordMaxBufferedTime} on the
                                     embedded broker with --limits off, else the producer's 100)
@@ -260,6 +265,9 @@ const SETTERS: Readonly<Record<string, Setter>> = Object.freeze({
   },
   '--drain-timeout': (v, o) => {
     o.drainTimeoutSeconds = positiveNumber('--drain-timeout')(v);
+  },
+  '--warmup': (v, o) => {
+    o.warmupSeconds = integer('--warmup', 0, 3600)(v);
   },
   '--max-outstanding': (v, o) => {
     o.maxOutstanding = integer('--max-outstanding', 1, 10_000_000)(v);

@@ -69,7 +69,14 @@ export interface BenchResult {
   readonly acknowledged: StageFigures & { readonly failed: number; readonly failuresByCode: Record<string, number> };
   /** Distinct records consumed intact; `delivered` counts duplicates too. */
   readonly consumed: StageFigures & { readonly delivered: number };
+  /** Records put after the warm-up (all of them with --warmup 0). */
   readonly latency: {
+    readonly putToAck: LatencyPercentiles;
+    readonly putToProcess: LatencyPercentiles;
+  };
+  /** Records put during the first `seconds` of production; absent in results of earlier versions. */
+  readonly latencyWarmup?: {
+    readonly seconds: number;
     readonly putToAck: LatencyPercentiles;
     readonly putToProcess: LatencyPercentiles;
   };

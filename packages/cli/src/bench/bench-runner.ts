@@ -136,6 +136,8 @@ async function runWithCleanups(
   const putToAck = new LatencyHistogram();
   const intervalAck = new LatencyHistogram();
   const intervalProcess = new LatencyHistogram();
+  const putToProcessWarmup = new LatencyHistogram();
+  const putToAckWarmup = new LatencyHistogram();
   const ownerOf = new Map<string, number>();
   let leaseMoves = 0;
   let failovers = 0;
@@ -186,6 +188,10 @@ async function runWithCleanups(
           if (message.putToProcess !== '') {
             putToProcess.addEncoded(message.putToProcess);
             intervalProcess.addEncoded(message.putToProcess);
+          }
+          if (message.putToProcessWarmup !== '') {
+            putToProcessWarmup.addEncoded(message.putToProcessWarmup);
+            intervalProcess.addEncoded(message.putToProcessWarmup);
           }
           // Ownership comes from lease events only: a status is a snapshot that may predate a steal.
           for (const shardId of message.shards) if (!ownerOf.has(shardId)) noteOwner(shardId, w);
@@ -258,6 +264,10 @@ async function runWithCleanups(
           putToAck.addEncoded(message.putToAck);
           intervalAck.addEncoded(message.putToAck);
         }
+        if (message.putToAckWarmup !== '') {
+          putToAckWarmup.addEncoded(message.putToAckWarmup);
+          intervalAck.addEncoded(message.putToAckWarmup);
+        }
         if (message.type === 'done') producerDone = true;
         break;
       case 'fatal':
@@ -267,6 +277,10 @@ async function runWithCleanups(
   });
   children.push(producer);
   await producer.ready();
+  // Start-up (JIT compilation, connections, heap growth in every process) is reported apart from the
+  // steady state; the workers learn the boundary before the first record can reach them.
+  const warmupUntilNs = monotonicNs() + options.warmupSeconds * 1e9;
+  for (const w of workers) w.child.send({ type: 'warmup', untilNs: warmupUntilNs });
   producer.send({
     type: 'start',
     config: {
@@ -284,6 +298,7 @@ async function runWithCleanups(
       rateLimit: embedded && options.limits === 'off' ? 1_000_000 : null,
       recordMaxBufferedTime: options.recordMaxBufferedTime,
       protocol: options.protocol,
+      warmupUntilNs,
     },
   });
   const runStartNs = monotonicNs();
@@ -492,6 +507,11 @@ async function runWithCleanups(
       delivered: check.delivered,
     },
     latency: { putToAck: putToAck.percentiles(), putToProcess: putToProcess.percentiles() },
+    latencyWarmup: {
+      seconds: options.warmupSeconds,
+      putToAck: putToAckWarmup.percentiles(),
+      putToProcess: putToProcessWarmup.percentiles(),
+    },
     producer: {
       aggregation: options.aggregation,
       aggregationRatio,

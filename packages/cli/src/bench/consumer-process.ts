@@ -6,7 +6,7 @@
 import { type Checkpointer, KinesisConsumer } from '@shardline/consumer';
 import { runBenchChild, sendToParent } from './child-runtime.js';
 import { IndexPacker } from './index-packer.js';
-import type { WorkerMessage, WorkerStartConfig, WorkerStatus } from './ipc-messages.js';
+import type { ParentMessage, WorkerMessage, WorkerStartConfig, WorkerStatus } from './ipc-messages.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { monotonicNs } from './monotonic-ns.js';
 import { type PayloadFields, readPayload } from './record-payload.js';
@@ -37,6 +37,13 @@ async function run(config: WorkerStartConfig, stopSignal: AbortSignal): Promise<
   const seen = new IndexPacker();
   let corrupted: number[] = [];
   const histogram = new LatencyHistogram();
+  const warmupHistogram = new LatencyHistogram();
+  // The orchestrator says when the warm-up ends before it starts the producer, so before any record.
+  let warmupUntilNs = 0;
+  const onParentMessage = (message: ParentMessage): void => {
+    if (message.type === 'warmup') warmupUntilNs = message.untilNs;
+  };
+  process.on('message', onParentMessage);
   const fields: PayloadFields = { producerId: 0, index: 0, putTimeNs: 0 };
   const drop = new Set(config.injectFaults.drop);
   const corrupt = new Set(config.injectFaults.corrupt);
@@ -70,6 +77,8 @@ async function run(config: WorkerStartConfig, stopSignal: AbortSignal): Promise<
   const status = (): WorkerStatus => {
     const encoded = histogram.encode();
     histogram.reset();
+    const warmupEncoded = warmupHistogram.encode();
+    warmupHistogram.reset();
     const usage = process.cpuUsage();
     const out: WorkerStatus = {
       shards: [...consumer.ownedShards()],
@@ -79,6 +88,7 @@ async function run(config: WorkerStartConfig, stopSignal: AbortSignal): Promise<
       leasesAcquired,
       leasesLost,
       putToProcess: encoded,
+      putToProcessWarmup: warmupEncoded,
       cpuMicros: usage.user + usage.system,
     };
     lagMs = null;
@@ -121,7 +131,9 @@ async function run(config: WorkerStartConfig, stopSignal: AbortSignal): Promise<
           } else if (fields.producerId === config.producerId) {
             delivered++;
             seen.push(fields.index);
-            histogram.recordMicros((now - fields.putTimeNs) / 1000);
+            (fields.putTimeNs < warmupUntilNs ? warmupHistogram : histogram).recordMicros(
+              (now - fields.putTimeNs) / 1000,
+            );
           } else {
             foreign++;
           }
@@ -154,6 +166,7 @@ async function run(config: WorkerStartConfig, stopSignal: AbortSignal): Promise<
   await running.catch(() => {});
   clearInterval(seenTimer);
   clearInterval(statusTimer);
+  process.off('message', onParentMessage);
   await flushSeen();
   if (failure !== null) throw failure;
   await send({ type: 'stopped', ...status() });

@@ -29,6 +29,8 @@ export interface ProducerStartConfig extends ConnectionConfig {
   readonly rateLimit: number | null;
   readonly recordMaxBufferedTime: number | null;
   readonly protocol: 'cbor' | 'json';
+  /** Monotonic ns: puts intended before this are warm-up (their latency is reported apart). */
+  readonly warmupUntilNs: number;
 }
 
 export interface WorkerStartConfig extends ConnectionConfig {
@@ -46,7 +48,9 @@ export interface WorkerStartConfig extends ConnectionConfig {
 export type ParentMessage =
   | { readonly type: 'start'; readonly config: ProducerStartConfig | WorkerStartConfig }
   /** Producer: stop issuing puts, settle what is outstanding. Worker: shut down gracefully. */
-  | { readonly type: 'stop' };
+  | { readonly type: 'stop' }
+  /** Worker, before the producer starts: records put before `untilNs` (monotonic ns) are warm-up. */
+  | { readonly type: 'warmup'; readonly untilNs: number };
 
 /** Counters the producer reports about once a second. */
 export interface ProducerStats {
@@ -57,6 +61,8 @@ export interface ProducerStats {
   readonly failuresByCode: Readonly<Record<string, number>>;
   /** Compressed HdrHistogram of put-to-ack microseconds since the previous stats message. */
   readonly putToAck: string;
+  /** The same for puts intended before the warm-up ended. */
+  readonly putToAckWarmup: string;
   /** The producer's own metrics snapshot (KPL names), passed through as reported. */
   readonly metrics: unknown;
   /** Per-shard acknowledged user records and bytes, cumulative. */
@@ -88,6 +94,8 @@ export interface WorkerStatus {
   readonly leasesLost: number;
   /** Compressed HdrHistogram of put-to-process microseconds since the previous status. */
   readonly putToProcess: string;
+  /** The same for records put before the warm-up ended. */
+  readonly putToProcessWarmup: string;
   /** CPU time (user + system) of the worker process so far, in microseconds. */
   readonly cpuMicros: number;
 }

@@ -57,6 +57,7 @@ async function run(config: ProducerStartConfig, stopSignal: AbortSignal): Promis
   const size = config.recordSize;
   const picker = new PartitionKeyPicker(config.partitionKeys);
   const histogram = new LatencyHistogram();
+  const warmupHistogram = new LatencyHistogram();
   const acked = new IndexPacker();
   const shards = new Map<string, { records: number; bytes: number }>();
   const failuresByCode: Record<string, number> = {};
@@ -82,6 +83,8 @@ async function run(config: ProducerStartConfig, stopSignal: AbortSignal): Promis
   const stats = (): ProducerStats => {
     const encoded = histogram.encode();
     histogram.reset();
+    const warmupEncoded = warmupHistogram.encode();
+    warmupHistogram.reset();
     return {
       produced,
       producedBytes: produced * size,
@@ -89,6 +92,7 @@ async function run(config: ProducerStartConfig, stopSignal: AbortSignal): Promis
       failed,
       failuresByCode: { ...failuresByCode },
       putToAck: encoded,
+      putToAckWarmup: warmupEncoded,
       metrics: plainMetrics(producer),
       shards: Object.fromEntries(shards),
       firstPutNs,
@@ -170,7 +174,7 @@ async function run(config: ProducerStartConfig, stopSignal: AbortSignal): Promis
             lastAckNs = ackNs;
             acknowledged++;
             acked.push(index);
-            histogram.recordMicros((ackNs - putNs) / 1000);
+            (putNs < config.warmupUntilNs ? warmupHistogram : histogram).recordMicros((ackNs - putNs) / 1000);
             let shard = shards.get(result.shardId);
             if (shard === undefined) {
               shard = { records: 0, bytes: 0 };

@@ -31,9 +31,20 @@ export function renderTextReport(r: BenchResult): string {
     `${stage('acknowledged', r.acknowledged)}${r.acknowledged.failed > 0 ? `  failed ${r.acknowledged.failed}` : ''}`,
   );
   out.push(stage('consumed', r.consumed));
-  out.push('', 'latency');
+  const warmup = r.latencyWarmup;
+  out.push(
+    '',
+    warmup === undefined || warmup.seconds === 0
+      ? 'latency'
+      : `latency (records put after a ${warmup.seconds} s warm-up)`,
+  );
   out.push(latency('put-to-ack', r.latency.putToAck));
   out.push(latency('put-to-process', r.latency.putToProcess));
+  if (warmup !== undefined && warmup.seconds > 0) {
+    out.push(`  during the warm-up (${formatCount(warmup.putToProcess.count)} records)`);
+    out.push(latency('put-to-ack', warmup.putToAck));
+    out.push(latency('put-to-process', warmup.putToProcess));
+  }
   out.push('', 'producer');
   out.push(
     `  aggregation ratio ${r.producer.aggregationRatio === null ? 'n/a' : r.producer.aggregationRatio.toFixed(1)} user records per Kinesis record` +

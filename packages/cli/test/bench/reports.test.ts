@@ -10,10 +10,23 @@ describe('renderTextReport', () => {
     const text = renderTextReport(sampleResult());
     expect(text).toMatch(/produced\s+15,000,000 records\s+306,122 rec\/s\s+30\.61 MB\/s/);
     expect(text).toMatch(/put-to-process\s+p50\s+12\.5 ms\s+p90\s+40\.0 ms\s+p99\s+180 ms\s+p999\s+210 ms/);
+    // Steady state first, the warm-up's own percentiles after it.
+    expect(text).toMatch(
+      /latency \(records put after a 5 s warm-up\)\n.*p99\s+120 ms.*\n.*p99\s+180 ms.*\n\s+during the warm-up \(1,000 records\)\n.*p99\s+400 ms.*\n.*p99\s+450 ms/,
+    );
     expect(text).toContain('aggregation ratio 480.5');
     expect(text).toContain('lost: 0  duplicates: 10  corrupted: 0');
     expect(text).toContain('result: OK');
     expect(text).toContain('total 6 us, a ceiling of about 333,333 rec/s on 2 cores');
+  });
+
+  it('prints one latency block for a run without warm-up or from an older version', () => {
+    const { latencyWarmup: _, ...older } = sampleResult();
+    for (const result of [older, sampleResult({ latencyWarmup: { ...sampleResult().latencyWarmup!, seconds: 0 } })]) {
+      const text = renderTextReport(result);
+      expect(text).toMatch(/\nlatency\n/);
+      expect(text).not.toContain('warm-up');
+    }
   });
 
   it('names lost and corrupted indexes and fails', () => {

@@ -47,6 +47,7 @@ export function sampleResult(overrides: Partial<BenchResult> = {}): BenchResult 
       delivered: 15_000_010,
     },
     latency: { putToAck: latency, putToProcess: { ...latency, p99: 180 } },
+    latencyWarmup: { seconds: 5, putToAck: { ...latency, p99: 400 }, putToProcess: { ...latency, p99: 450 } },
     producer: {
       aggregation: true,
       aggregationRatio: 480.5,
