@@ -6,6 +6,7 @@ export interface NativeBinding {
   /** Version of this argument contract; a binary reporting another value is refused. */
   readonly abi: number;
   hashPackedKeys(bytes: Uint8Array, offsets: Uint32Array, count: number, out: Uint8Array): void;
+  hashMessages(messages: readonly Uint8Array[], out: Uint8Array): void;
   aggregateSize(
     keyBytes: Uint8Array,
     keyOffsets: Uint32Array,
@@ -50,6 +51,7 @@ export const BINDING_ABI = 3;
 
 const FUNCTIONS = [
   'hashPackedKeys',
+  'hashMessages',
   'aggregateSize',
   'encodeAggregate',
   'encodeAggregates',

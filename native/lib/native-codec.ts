@@ -6,12 +6,16 @@ import type { NativeBinding } from './native-binding.js';
  * reads in place; the addon re-checks every bound, so malformed input throws and never crashes.
  */
 export function createNativeCodec(binding: NativeBinding): Codec {
-  const { hashPackedKeys, aggregateSize, encodeAggregate, encodeAggregates, lookupShards, base64Encode } = binding;
+  const { hashPackedKeys, hashMessages, aggregateSize, encodeAggregate, encodeAggregates, lookupShards, base64Encode } =
+    binding;
   return Object.freeze({
     implementation: 'native',
     hashPackedKeys(keys: PackedStrings, out: Uint8Array): void {
       if (keys === null || typeof keys !== 'object') throw new RangeError('keys must be a PackedStrings');
       hashPackedKeys.call(binding, keys.bytes, keys.offsets, keys.count, out);
+    },
+    hashMessages(messages: readonly Uint8Array[], out: Uint8Array): void {
+      hashMessages.call(binding, messages, out);
     },
     aggregateSize(input: AggregateInput): number {
       const hashKeys = checkInput(input);

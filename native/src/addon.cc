@@ -2,6 +2,7 @@
 // touching memory: a malformed call throws a JS exception and can never crash the process.
 #include <napi.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@ class ShardlineNative : public Napi::Addon<ShardlineNative> {
   ShardlineNative(Napi::Env env, Napi::Object exports) {
     DefineAddon(exports, {
                              InstanceMethod("hashPackedKeys", &ShardlineNative::HashPackedKeys),
+                             InstanceMethod("hashMessages", &ShardlineNative::HashMessages),
                              InstanceMethod("aggregateSize", &ShardlineNative::AggregateSize),
                              InstanceMethod("encodeAggregate", &ShardlineNative::EncodeAggregate),
                              InstanceMethod("encodeAggregates", &ShardlineNative::EncodeAggregates),
@@ -87,6 +89,50 @@ class ShardlineNative : public Napi::Addon<ShardlineNative> {
       }
       Md5DigestMany(groupData, groupLength, groupOut, n);
     }
+    return env.Undefined();
+  }
+
+  // hashMessages(messages: Uint8Array[], out: Uint8Array): undefined
+  // Every entry is checked before any is hashed; no JS runs during the call, so the views stay valid.
+  Napi::Value HashMessages(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsArray()) {
+      ThrowType(env, "hashMessages: messages must be an array of Uint8Array");
+      return env.Undefined();
+    }
+    Napi::Array messages = info[0].As<Napi::Array>();
+    uint8_t* out = nullptr;
+    size_t outLength = 0;
+    if (!ReadBytes(info, 1, "out", &out, &outLength)) return env.Undefined();
+    uint32_t count = messages.Length();
+    if (outLength / kMd5DigestSize < count) {
+      ThrowRange(env, "hashMessages: out must hold 16 bytes per message");
+      return env.Undefined();
+    }
+    messageJobs_.resize(count);
+    for (uint32_t i = 0; i < count; i++) {
+      Napi::Value entry = messages.Get(i);
+      if (env.IsExceptionPending()) return env.Undefined();
+      if (!entry.IsTypedArray() || entry.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+        ThrowType(env, "hashMessages: every message must be a Uint8Array");
+        return env.Undefined();
+      }
+      Napi::Uint8Array bytes = entry.As<Napi::Uint8Array>();
+      messageJobs_[i] = {bytes.Data(), bytes.ByteLength(), out + kMd5DigestSize * static_cast<size_t>(i)};
+    }
+    // SIMD lanes run in lockstep until the longest message of their group ends: grouping messages of
+    // similar length keeps lanes busy.
+    std::sort(messageJobs_.begin(), messageJobs_.end(),
+              [](const MessageJob& a, const MessageJob& b) { return a.length > b.length; });
+    digestData_.resize(count);
+    digestLength_.resize(count);
+    digestOut_.resize(count);
+    for (uint32_t i = 0; i < count; i++) {
+      digestData_[i] = messageJobs_[i].data;
+      digestLength_[i] = messageJobs_[i].length;
+      digestOut_[i] = messageJobs_[i].out;
+    }
+    Md5DigestMany(digestData_.data(), digestLength_.data(), digestOut_.data(), count);
     return env.Undefined();
   }
 
@@ -296,7 +342,13 @@ class ShardlineNative : public Napi::Addon<ShardlineNative> {
 
   AggregatePlanner planner_;
   ShardLookup lookup_;
-  // encodeAggregates' trailer jobs, kept across calls so their capacity is reused.
+  struct MessageJob {
+    const uint8_t* data;
+    size_t length;
+    uint8_t* out;
+  };
+  std::vector<MessageJob> messageJobs_;
+  // encodeAggregates' and hashMessages' digest jobs, kept across calls so their capacity is reused.
   std::vector<const uint8_t*> digestData_;
   std::vector<size_t> digestLength_;
   std::vector<uint8_t*> digestOut_;

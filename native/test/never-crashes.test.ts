@@ -255,6 +255,7 @@ describe('the raw addon never crashes on malformed input', () => {
       lookupShards: [new Uint8Array(16), 1, new Uint8Array(16), 1, new Uint32Array(1)],
       base64Encode: [new Uint8Array(3), 0, 3, new Uint8Array(4), 0],
       retainFreedMemory: [256 * 1024 * 1024],
+      hashMessages: [[new Uint8Array(3), new Uint8Array(70)], new Uint8Array(32)],
     } as const;
     for (const [name, args] of Object.entries(good) as [keyof Raw, readonly unknown[]][]) {
       expect(callSafely(() => raw[name](...args))).toBe('ok');

@@ -1,7 +1,9 @@
 import {
+  aggregateBody,
   deaggregate,
   encodeAggregatedRecord,
   type HashKeyRange,
+  InvalidArgumentError,
   type KinesisRecordInput,
   type PackedStrings,
   partitionKeyHash,
@@ -421,5 +423,36 @@ describe('deaggregate: bad input', () => {
     expect(() => deaggregate(record as KinesisRecordInput, options as undefined)).toThrow(
       expect.objectContaining({ code }),
     );
+  });
+});
+
+describe('deaggregate: a digest computed by the caller (bodyMd5)', () => {
+  const valid = encodeAggregatedRecord([
+    { partitionKey: 'a', data: Buffer.from('one') },
+    { partitionKey: 'b', data: Buffer.from('two') },
+  ]);
+  const body = aggregateBody(valid) as Uint8Array;
+
+  it('finds the body the trailer covers, only behind the magic and with room for a trailer', () => {
+    expect(Buffer.from(body)).toEqual(valid.subarray(4, valid.length - 16));
+    expect(body.buffer).toBe(valid.buffer);
+    expect(aggregateBody(Buffer.from('plain payload, long enough to hold a trailer'))).toBeUndefined();
+    expect(aggregateBody(valid.subarray(0, 20))).toBeUndefined();
+    expect(aggregateBody(valid.subarray(0, 21))?.length).toBe(1);
+  });
+
+  it('uses the given digest instead of hashing: the right one splits, a wrong one passes through', () => {
+    const right = md5(body);
+    expect(deaggregate(outer(valid, { bodyMd5: right })).records.map((r) => r.partitionKey)).toEqual(['a', 'b']);
+    const wrong = Uint8Array.from(right);
+    wrong[0] = (wrong[0] as number) ^ 1;
+    const passed = deaggregate(outer(valid, { bodyMd5: wrong }));
+    expect(passed.aggregated).toBe(false);
+    expect(passed.records[0]?.data).toBe(valid);
+  });
+
+  it('refuses a digest that is not 16 bytes', () => {
+    expect(() => deaggregate(outer(valid, { bodyMd5: new Uint8Array(15) }))).toThrow(InvalidArgumentError);
+    expect(() => deaggregate(outer(valid, { bodyMd5: 'x' as unknown as Uint8Array }))).toThrow(InvalidArgumentError);
   });
 });

@@ -1,4 +1,4 @@
-import { type Codec, type DeaggregateOptions, deaggregate, type HashKeyRange } from '@shardline/core';
+import { aggregateBody, type Codec, type DeaggregateOptions, deaggregate, type HashKeyRange } from '@shardline/core';
 import { getCodec } from '@shardline/native';
 import type { ConsumerRecord, ExtendedSequenceNumber } from '../types.js';
 
@@ -29,11 +29,39 @@ let lastOptions: DeaggregateOptions | undefined;
 function optionsFor(range: HashKeyRange | undefined): DeaggregateOptions | undefined {
   if (range === undefined) return undefined;
   if (range !== lastRange || lastOptions === undefined) {
-    codec ??= getCodec();
-    lastOptions = { hashKeyRange: range, codec };
+    lastOptions = { hashKeyRange: range, codec: processCodec() };
     lastRange = range;
   }
   return lastOptions;
+}
+
+function processCodec(): Codec {
+  codec ??= getCodec();
+  return codec;
+}
+
+/** Digests of the current batch's aggregate bodies, 16 bytes each; grown as needed and reused. */
+let digests = new Uint8Array(16 * 64);
+
+/**
+ * The MD5 of every aggregate body in the batch (the KCL checks each one), computed in one codec call so
+ * the native codec digests up to eight at once. Returns, per input record, the offset of its digest in
+ * `digests` (-1 when it does not look like an aggregate), or undefined when the batch has fewer than two.
+ */
+function digestAggregates(input: readonly KinesisSdkRecord[]): Int32Array | undefined {
+  const bodies: Uint8Array[] = [];
+  const at = new Int32Array(input.length).fill(-1);
+  for (let i = 0; i < input.length; i++) {
+    const data = input[i]?.Data;
+    const body = data === undefined ? undefined : aggregateBody(data);
+    if (body === undefined) continue;
+    at[i] = bodies.length * 16;
+    bodies.push(body);
+  }
+  if (bodies.length < 2) return undefined;
+  if (digests.length < bodies.length * 16) digests = new Uint8Array(bodies.length * 32);
+  processCodec().hashMessages(bodies, digests);
+  return at;
 }
 
 /**
@@ -51,7 +79,10 @@ export function toConsumerRecords(
   const options = optionsFor(range);
   let bytes = 0;
   let droppedAggregates = 0;
-  for (const raw of input) {
+  const digestAt = digestAggregates(input);
+  for (let i = 0; i < input.length; i++) {
+    const raw = input[i] as KinesisSdkRecord;
+    const at = digestAt === undefined ? -1 : (digestAt[i] as number);
     const given = raw.Data ?? EMPTY;
     // A Buffer outer record makes every sub-record's data view a Buffer already: no second view each.
     const data = Buffer.isBuffer(given) ? given : Buffer.from(given.buffer, given.byteOffset, given.byteLength);
@@ -60,7 +91,13 @@ export function toConsumerRecords(
     const arrival = raw.ApproximateArrivalTimestamp ?? EPOCH;
     bytes += data.length;
     const result = deaggregate(
-      { data, partitionKey: raw.PartitionKey ?? '', sequenceNumber, approximateArrivalTimestamp: arrival },
+      {
+        data,
+        partitionKey: raw.PartitionKey ?? '',
+        sequenceNumber,
+        approximateArrivalTimestamp: arrival,
+        bodyMd5: at < 0 ? undefined : digests.subarray(at, at + 16),
+      },
       options,
       (view, partitionKey, explicitHashKey, subSequenceNumber): ConsumerRecord =>
         explicitHashKey === undefined

@@ -299,12 +299,13 @@ function passThrough<T>(
   };
 }
 
-function isAggregate(data: Uint8Array): boolean {
+function isAggregate(data: Uint8Array, given: Uint8Array | undefined): boolean {
   const length = data.length;
   if (length <= MAGIC_LENGTH + AGGREGATE_CHECKSUM_LENGTH) return false;
   if (data[0] !== MAGIC0 || data[1] !== MAGIC1 || data[2] !== MAGIC2 || data[3] !== MAGIC3) return false;
   const bodyEnd = length - AGGREGATE_CHECKSUM_LENGTH;
-  const digest = hash('md5', data.subarray(MAGIC_LENGTH, bodyEnd), 'buffer') as unknown as Buffer;
+  // checkInput made sure a given digest has 16 bytes.
+  const digest = given ?? (hash('md5', data.subarray(MAGIC_LENGTH, bodyEnd), 'buffer') as unknown as Buffer);
   for (let i = 0; i < AGGREGATE_CHECKSUM_LENGTH; i++) {
     if (digest[i] !== data[bodyEnd + i]) return false;
   }
@@ -350,6 +351,9 @@ function checkInput(record: KinesisRecordInput, options: DeaggregateOptions | un
   }
   if (record.explicitHashKey !== undefined && typeof record.explicitHashKey !== 'string') {
     throw new InvalidArgumentError('record.explicitHashKey must be a string when set');
+  }
+  if (record.bodyMd5 !== undefined && !(record.bodyMd5 instanceof Uint8Array && record.bodyMd5.length === 16)) {
+    throw new InvalidArgumentError('record.bodyMd5 must be a 16-byte Uint8Array when set');
   }
   if (options === undefined) return undefined;
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options must be an object');
@@ -415,7 +419,7 @@ function split<T>(
   make: UserRecordFactory<T> | undefined,
 ): FactoryDeaggregationResult<T> | DeaggregationResult {
   const data = record.data;
-  if (!isAggregate(data)) return passThrough(record, make);
+  if (!isAggregate(data, record.bodyMd5)) return passThrough(record, make);
   const bodyEnd = data.length - AGGREGATE_CHECKSUM_LENGTH;
   if (!scanBody(data, MAGIC_LENGTH, bodyEnd)) return passThrough(record, make);
   for (let r = 0; r < recordCount; r++) {

@@ -1,3 +1,4 @@
+export { aggregateBody } from './aggregate-body.js';
 export { AggregateSizer } from './aggregate-sizer.js';
 export { type AggregatedRecordSchema, aggregatedRecordSchema } from './aggregated-record-schema.js';
 export {

@@ -5,6 +5,12 @@ export interface KinesisRecordInput {
   readonly sequenceNumber: string;
   readonly explicitHashKey?: string | undefined;
   readonly approximateArrivalTimestamp?: Date | number | undefined;
+  /**
+   * MD5 of data[4 .. length - 16] (between the magic and the trailer) when the caller already has it,
+   * e.g. from Codec.hashMessages over a whole batch; the trailer is then compared with it instead of
+   * hashing again. Only consulted when data starts with the magic bytes.
+   */
+  readonly bodyMd5?: Uint8Array | undefined;
 }
 
 /**

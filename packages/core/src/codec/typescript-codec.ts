@@ -297,6 +297,20 @@ function sliceOffsets(offsets: Uint32Array, from: number): Uint32Array {
   return from <= offsets.length ? offsets.subarray(from) : new Uint32Array(0);
 }
 
+function hashMessages(messages: readonly Uint8Array[], out: Uint8Array): void {
+  if (!Array.isArray(messages)) throw new TypeError('messages must be an array of Uint8Array');
+  const count = messages.length;
+  if (!(out instanceof Uint8Array) || out.length < count * 16) {
+    throw new RangeError(`hash output needs ${count * 16} bytes`);
+  }
+  for (let i = 0; i < count; i++) {
+    if (!(messages[i] instanceof Uint8Array)) throw new TypeError(`messages[${i}] must be a Uint8Array`);
+  }
+  for (let i = 0; i < count; i++) {
+    out.set(hash('md5', messages[i] as Uint8Array, 'buffer') as unknown as Buffer, i * 16);
+  }
+}
+
 function hashPackedKeys(keys: PackedStrings, out: Uint8Array): void {
   if (keys === null || typeof keys !== 'object') throw new RangeError('keys must be a PackedStrings');
   const count = keys.count;
@@ -392,6 +406,7 @@ function base64Encode(src: Uint8Array, srcOffset: number, length: number, out: U
 export const typescriptCodec: Codec = Object.freeze({
   implementation: 'typescript',
   hashPackedKeys,
+  hashMessages,
   aggregateSize,
   encodeAggregate,
   encodeAggregates,
