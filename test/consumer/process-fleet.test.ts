@@ -72,7 +72,15 @@ function spawnWorker(workerId: string, log: string): ChildProcess {
       '200',
     ],
     {
-      env: { ...process.env, SHARDLINE_TEST_LOG: log, SHARDLINE_TEST_WORKER: workerId, NODE_NO_WARNINGS: '1' },
+      env: {
+        ...process.env,
+        // The lease table the in-process checks read (DynamoDB Local keeps one database per key).
+        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+        SHARDLINE_TEST_LOG: log,
+        SHARDLINE_TEST_WORKER: workerId,
+        NODE_NO_WARNINGS: '1',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );

@@ -102,7 +102,7 @@ describe('LeaseTable', () => {
     const flaky = new DynamoDBClient({
       endpoint: fixture.dynamo.endpoint,
       region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+      credentials: { ...fixture.credentials },
       maxAttempts: 1,
     });
     flaky.middlewareStack.add(
@@ -137,7 +137,7 @@ describe('LeaseTable', () => {
     const client = new DynamoDBClient({
       endpoint: fixture.dynamo.endpoint,
       region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+      credentials: { ...fixture.credentials },
       maxAttempts: 1,
     });
     client.middlewareStack.add(

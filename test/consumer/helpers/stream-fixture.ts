@@ -1,6 +1,5 @@
 import http from 'node:http';
 import { startBroker } from '@shardline/broker';
-import { startEmbeddedDynamoDb } from '../../../packages/consumer/src/lease/embedded-dynamodb.js';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -11,13 +10,14 @@ import {
   PutRecordsCommand,
   SplitShardCommand,
 } from '../../../packages/consumer/test/helpers/aws-sdk.js';
+import { startTestDynamoDb, TEST_DYNAMODB_CREDENTIALS } from '../../../packages/consumer/test/helpers/test-dynamodb.js';
 
 // Not frozen: the SDK writes feature markers onto the credentials object it is given.
-export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+export const CREDENTIALS = { ...TEST_DYNAMODB_CREDENTIALS };
 
 export interface StreamFixture {
   readonly url: string;
-  /** A DynamoDB (dynalite) shared by every worker of a test, so they see one lease table. */
+  /** A DynamoDB (embedded, or SHARDLINE_TEST_DYNAMODB_ENDPOINT) shared by every worker of a test. */
   readonly dynamoDbEndpoint: string;
   readonly kinesis: KinesisClient;
   createStream(name: string, shards: number): Promise<void>;
@@ -44,7 +44,7 @@ export async function startStreamFixture(): Promise<StreamFixture> {
     credentials: CREDENTIALS,
     requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true }) }),
   });
-  const dynamo = await startEmbeddedDynamoDb(undefined);
+  const dynamo = await startTestDynamoDb();
   const fixture: StreamFixture = {
     url: broker.url,
     dynamoDbEndpoint: dynamo.endpoint,

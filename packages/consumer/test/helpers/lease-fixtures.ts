@@ -1,12 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../src/lease/embedded-dynamodb.js';
 import type { Lease } from '../../src/lease/lease.js';
 import { LeaseTable } from '../../src/lease/lease-table.js';
 import { silentLogger } from '../../src/observability/silent-logger.js';
+import { startTestDynamoDb, TEST_DYNAMODB_CREDENTIALS, type TestDynamoDb } from './test-dynamodb.js';
 
 export interface DynamoFixture {
-  readonly dynamo: EmbeddedDynamoDb;
+  readonly dynamo: TestDynamoDb;
   readonly client: DynamoDBClient;
+  /** What every client of this fixture's tables must sign with (DynamoDB Local: one database per key). */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   table(name?: string, client?: DynamoDBClient): Promise<LeaseTable>;
   close(): Promise<void>;
 }
@@ -14,16 +16,18 @@ export interface DynamoFixture {
 let tableCounter = 0;
 
 export async function startDynamo(): Promise<DynamoFixture> {
-  const dynamo = await startEmbeddedDynamoDb(undefined);
+  const dynamo = await startTestDynamoDb();
+  const credentials = TEST_DYNAMODB_CREDENTIALS;
   const client = new DynamoDBClient({
     endpoint: dynamo.endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials: { ...credentials },
     maxAttempts: 1,
   });
   return {
     dynamo,
     client,
+    credentials,
     async table(name = `leases-${++tableCounter}`, override = client) {
       const table = new LeaseTable({
         client: override,
