@@ -7,6 +7,7 @@ export interface NativeBinding {
   readonly abi: number;
   hashPackedKeys(bytes: Uint8Array, offsets: Uint32Array, count: number, out: Uint8Array): void;
   hashMessages(messages: readonly Uint8Array[], out: Uint8Array): void;
+  hashRanges(bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, count: number, out: Uint8Array): void;
   aggregateSize(
     keyBytes: Uint8Array,
     keyOffsets: Uint32Array,
@@ -52,6 +53,7 @@ export const BINDING_ABI = 3;
 const FUNCTIONS = [
   'hashPackedKeys',
   'hashMessages',
+  'hashRanges',
   'aggregateSize',
   'encodeAggregate',
   'encodeAggregates',

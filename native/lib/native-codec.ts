@@ -6,8 +6,16 @@ import type { NativeBinding } from './native-binding.js';
  * reads in place; the addon re-checks every bound, so malformed input throws and never crashes.
  */
 export function createNativeCodec(binding: NativeBinding): Codec {
-  const { hashPackedKeys, hashMessages, aggregateSize, encodeAggregate, encodeAggregates, lookupShards, base64Encode } =
-    binding;
+  const {
+    hashPackedKeys,
+    hashMessages,
+    hashRanges,
+    aggregateSize,
+    encodeAggregate,
+    encodeAggregates,
+    lookupShards,
+    base64Encode,
+  } = binding;
   return Object.freeze({
     implementation: 'native',
     hashPackedKeys(keys: PackedStrings, out: Uint8Array): void {
@@ -16,6 +24,9 @@ export function createNativeCodec(binding: NativeBinding): Codec {
     },
     hashMessages(messages: readonly Uint8Array[], out: Uint8Array): void {
       hashMessages.call(binding, messages, out);
+    },
+    hashRanges(bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, count: number, out: Uint8Array): void {
+      hashRanges.call(binding, bytes, starts, ends, count, out);
     },
     aggregateSize(input: AggregateInput): number {
       const hashKeys = checkInput(input);

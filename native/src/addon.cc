@@ -37,6 +37,7 @@ class ShardlineNative : public Napi::Addon<ShardlineNative> {
     DefineAddon(exports, {
                              InstanceMethod("hashPackedKeys", &ShardlineNative::HashPackedKeys),
                              InstanceMethod("hashMessages", &ShardlineNative::HashMessages),
+                             InstanceMethod("hashRanges", &ShardlineNative::HashRanges),
                              InstanceMethod("aggregateSize", &ShardlineNative::AggregateSize),
                              InstanceMethod("encodeAggregate", &ShardlineNative::EncodeAggregate),
                              InstanceMethod("encodeAggregates", &ShardlineNative::EncodeAggregates),
@@ -131,6 +132,50 @@ class ShardlineNative : public Napi::Addon<ShardlineNative> {
       digestData_[i] = messageJobs_[i].data;
       digestLength_[i] = messageJobs_[i].length;
       digestOut_[i] = messageJobs_[i].out;
+    }
+    Md5DigestMany(digestData_.data(), digestLength_.data(), digestOut_.data(), count);
+    return env.Undefined();
+  }
+
+  // hashRanges(bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, count, out: Uint8Array): undefined
+  Napi::Value HashRanges(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    uint8_t* bytes = nullptr;
+    size_t bytesLength = 0;
+    uint32_t* starts = nullptr;
+    size_t startsLength = 0;
+    uint32_t* ends = nullptr;
+    size_t endsLength = 0;
+    uint32_t count = 0;
+    uint8_t* out = nullptr;
+    size_t outLength = 0;
+    if (!ReadBytes(info, 0, "bytes", &bytes, &bytesLength) || !ReadUint32s(info, 1, "starts", &starts, &startsLength) ||
+        !ReadUint32s(info, 2, "ends", &ends, &endsLength) || !ReadUint32(info, 3, "count", &count) ||
+        !ReadBytes(info, 4, "out", &out, &outLength)) {
+      return env.Undefined();
+    }
+    if (startsLength < count || endsLength < count) {
+      ThrowRange(env, "hashRanges: starts and ends must hold count entries");
+      return env.Undefined();
+    }
+    if (outLength / kMd5DigestSize < count) {
+      ThrowRange(env, "hashRanges: out must hold 16 bytes per range");
+      return env.Undefined();
+    }
+    digestData_.resize(count);
+    digestLength_.resize(count);
+    digestOut_.resize(count);
+    for (uint32_t i = 0; i < count; i++) {
+      // Each bound is read once: the arrays may be shared memory that changes under us.
+      uint32_t start = starts[i];
+      uint32_t end = ends[i];
+      if (start > end || end > bytesLength) {
+        ThrowRange(env, "hashRanges: a range lies outside bytes");
+        return env.Undefined();
+      }
+      digestData_[i] = bytes + start;
+      digestLength_[i] = end - start;
+      digestOut_[i] = out + kMd5DigestSize * static_cast<size_t>(i);
     }
     Md5DigestMany(digestData_.data(), digestLength_.data(), digestOut_.data(), count);
     return env.Undefined();

@@ -89,7 +89,7 @@ describe('loadCodec', () => {
   it('refuses a module with the wrong shape or ABI', () => {
     const fake = join(dir, 'fake.cjs');
     const fns =
-      'hashPackedKeys(){}, hashMessages(){}, aggregateSize(){}, encodeAggregate(){}, encodeAggregates(){}, lookupShards(){}, base64Encode(){}, retainFreedMemory(){}';
+      'hashPackedKeys(){}, hashMessages(){}, hashRanges(){}, aggregateSize(){}, encodeAggregate(){}, encodeAggregates(){}, lookupShards(){}, base64Encode(){}, retainFreedMemory(){}';
     writeFileSync(fake, `module.exports = { abi: 1, ${fns} };`);
     expect(() => loadCodec({ env, nativeBinding: fake })).toThrow(/binding ABI 1/);
     const wrongHash = join(dir, 'wrong-hash.cjs');
@@ -102,7 +102,7 @@ describe('loadCodec', () => {
     const older = join(dir, 'older.cjs');
     writeFileSync(
       older,
-      'module.exports = { abi: 3, hashPackedKeys(){}, hashMessages(){}, aggregateSize(){}, encodeAggregate(){}, lookupShards(){}, base64Encode(){} };',
+      'module.exports = { abi: 3, hashPackedKeys(){}, hashMessages(){}, hashRanges(){}, aggregateSize(){}, encodeAggregate(){}, lookupShards(){}, base64Encode(){} };',
     );
     expect(() => loadCodec({ env, nativeBinding: older })).toThrow(/encodeAggregates/);
     // An ABI 2 binary has no retainFreedMemory and is refused by name.

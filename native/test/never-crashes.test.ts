@@ -256,6 +256,7 @@ describe('the raw addon never crashes on malformed input', () => {
       base64Encode: [new Uint8Array(3), 0, 3, new Uint8Array(4), 0],
       retainFreedMemory: [256 * 1024 * 1024],
       hashMessages: [[new Uint8Array(3), new Uint8Array(70)], new Uint8Array(32)],
+      hashRanges: [new Uint8Array(80), Uint32Array.of(0, 5), Uint32Array.of(5, 80), 2, new Uint8Array(32)],
     } as const;
     for (const [name, args] of Object.entries(good) as [keyof Raw, readonly unknown[]][]) {
       expect(callSafely(() => raw[name](...args))).toBe('ok');

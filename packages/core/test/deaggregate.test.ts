@@ -320,6 +320,8 @@ describe('deaggregate: batched partition-key hashing (codec option)', () => {
         const batched = deaggregate(input, { hashKeyRange: range, codec });
         const single = deaggregate(input, { hashKeyRange: range });
         expect(batched).toEqual(single);
+        // With hashRanges the keys are hashed where they lie in the aggregate: same answer again.
+        expect(deaggregate(input, { hashKeyRange: range, codec: typescriptCodec })).toEqual(single);
       }),
       { numRuns: 300 },
     );
@@ -344,6 +346,38 @@ describe('deaggregate: batched partition-key hashing (codec option)', () => {
     expect(result.records).toHaveLength(31);
     expect(stats.calls).toBe(1);
     expect([...stats.keys].sort()).toEqual([...keys].sort());
+  });
+
+  it('hashes the key table in place with hashRanges when every entry is needed, and packs otherwise', () => {
+    const [shard0] = splitHashKeyRange(2) as [HashKeyRange, HashKeyRange];
+    const keys: string[] = [];
+    for (let i = 0; keys.length < 4; i++) {
+      const h = partitionKeyHash(`r${i}`);
+      if (h >= shard0.startingHashKey && h <= shard0.endingHashKey) keys.push(`r${i}`);
+    }
+    const calls = { ranges: 0, packed: 0, hashed: [] as string[] };
+    const codec = {
+      hashPackedKeys(packed: PackedStrings, out: Uint8Array): void {
+        calls.packed++;
+        typescriptCodec.hashPackedKeys(packed, out);
+      },
+      hashRanges(bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, count: number, out: Uint8Array): void {
+        calls.ranges++;
+        for (let i = 0; i < count; i++) calls.hashed.push(Buffer.from(bytes.subarray(starts[i], ends[i])).toString());
+        typescriptCodec.hashRanges(bytes, starts, ends, count, out);
+      },
+    };
+    const all = encodeAggregatedRecord(keys.map((partitionKey, i) => ({ partitionKey, data: Buffer.from(`${i}`) })));
+    expect(deaggregate(outer(all), { hashKeyRange: shard0, codec }).records).toHaveLength(4);
+    expect(calls).toMatchObject({ ranges: 1, packed: 0 });
+    expect(calls.hashed).toEqual(keys);
+    // One key used only by a record with an explicit hash key: not every entry is needed, so they are packed.
+    const some = referenceEncode([
+      { partitionKey: keys[0] as string, data: Buffer.from('a') },
+      { partitionKey: 'by-ehk', explicitHashKey: '1', data: Buffer.from('b') },
+    ]);
+    expect(deaggregate(outer(some), { hashKeyRange: shard0, codec }).records).toHaveLength(2);
+    expect(calls).toMatchObject({ ranges: 1, packed: 1 });
   });
 
   it('drops the aggregate when one batched key hashes outside, and skips hashing for the full range', () => {
@@ -418,6 +452,8 @@ describe('deaggregate: bad input', () => {
       { data, partitionKey: 'a', sequenceNumber: '1' },
       { hashKeyRange: { startingHashKey: 0n, endingHashKey: 1n << 128n } },
     ],
+    [{ data, partitionKey: 'a', sequenceNumber: '1' }, { codec: { hashPackedKeys: 1 } }],
+    [{ data, partitionKey: 'a', sequenceNumber: '1' }, { codec: { hashPackedKeys() {}, hashRanges: 'yes' } }],
   ];
   it.each(cases)('rejects %o with InvalidArgumentError', (record, options) => {
     expect(() => deaggregate(record as KinesisRecordInput, options as undefined)).toThrow(

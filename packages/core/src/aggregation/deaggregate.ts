@@ -19,8 +19,11 @@ export interface DeaggregateOptions {
    * every partition key an aggregate needs in one call instead of one hash call per key; the result
    * is the same either way.
    */
-  readonly codec?: Pick<Codec, 'hashPackedKeys'> | undefined;
+  readonly codec?: RangeCheckCodec | undefined;
 }
+
+/** What the range check needs of a codec; hashRanges (when present) spares copying the keys first. */
+export type RangeCheckCodec = Pick<Codec, 'hashPackedKeys'> & Partial<Pick<Codec, 'hashRanges'>>;
 
 /**
  * Builds one user record from its parts (`data` is a view of the input bytes). Lets a caller create its
@@ -58,8 +61,9 @@ const FIXED32 = 5;
  * the first pass, and the fields of every record found by the second.
  */
 let capacity = 0;
-let pkStarts = new Int32Array(0);
-let pkEnds = new Int32Array(0);
+// Uint32: the range check hands them to Codec.hashRanges as they are.
+let pkStarts = new Uint32Array(0);
+let pkEnds = new Uint32Array(0);
 let ehkStarts = new Int32Array(0);
 let ehkEnds = new Int32Array(0);
 let recordStarts = new Int32Array(0);
@@ -72,8 +76,8 @@ let recordDataEnd = new Int32Array(0);
 function ensureCapacity(needed: number): void {
   if (needed <= capacity) return;
   capacity = Math.max(needed, capacity * 2, 1024);
-  pkStarts = grow(pkStarts);
-  pkEnds = grow(pkEnds);
+  pkStarts = growUnsigned(pkStarts);
+  pkEnds = growUnsigned(pkEnds);
   ehkStarts = grow(ehkStarts);
   ehkEnds = grow(ehkEnds);
   recordStarts = grow(recordStarts);
@@ -97,13 +101,20 @@ function releaseLargeScratch(): void {
   digests = new Uint8Array(0);
   pkMark = new Uint8Array(0);
   capacity = 0;
-  pkStarts = pkEnds = ehkStarts = ehkEnds = new Int32Array(0);
+  pkStarts = pkEnds = new Uint32Array(0);
+  ehkStarts = ehkEnds = new Int32Array(0);
   recordStarts = recordEnds = recordPk = recordEhk = recordDataStart = recordDataEnd = new Int32Array(0);
 }
 
 /** A larger copy: the first pass grows the arrays while it is filling them. */
 function grow(array: Int32Array): Int32Array<ArrayBuffer> {
   const larger = new Int32Array(capacity);
+  larger.set(array);
+  return larger;
+}
+
+function growUnsigned(array: Uint32Array): Uint32Array<ArrayBuffer> {
+  const larger = new Uint32Array(capacity);
   larger.set(array);
   return larger;
 }
@@ -361,6 +372,9 @@ function checkInput(record: KinesisRecordInput, options: DeaggregateOptions | un
   if (codec !== undefined && (codec === null || typeof codec.hashPackedKeys !== 'function')) {
     throw new InvalidArgumentError('codec must have a hashPackedKeys method when set');
   }
+  if (codec !== undefined && codec.hashRanges !== undefined && typeof codec.hashRanges !== 'function') {
+    throw new InvalidArgumentError('codec.hashRanges must be a method when set');
+  }
   const range = options.hashKeyRange;
   if (range === undefined) return undefined;
   if (
@@ -415,7 +429,7 @@ export function deaggregate<T>(
 function split<T>(
   record: KinesisRecordInput,
   range: HashKeyRange | undefined,
-  codec: Pick<Codec, 'hashPackedKeys'> | undefined,
+  codec: RangeCheckCodec | undefined,
   make: UserRecordFactory<T> | undefined,
 ): FactoryDeaggregationResult<T> | DeaggregationResult {
   const data = record.data;
@@ -472,7 +486,12 @@ function split<T>(
  * pure-ASCII key becomes a slice of that string; keys with other bytes are decoded as UTF-8 alone.
  * Entries were found walking forward, so `starts` ascends and the run is starts[0]..ends[count - 1].
  */
-function decodeKeys(text: Buffer, starts: Int32Array, ends: Int32Array, count: number): string[] {
+function decodeKeys(
+  text: Buffer,
+  starts: Int32Array | Uint32Array,
+  ends: Int32Array | Uint32Array,
+  count: number,
+): string[] {
   const keys: string[] = new Array(count);
   if (count === 0) return keys;
   const first = starts[0] as number;
@@ -521,7 +540,7 @@ function allInRange(
   partitionKeys: string[],
   explicitHashKeys: string[],
   range: HashKeyRange,
-  codec: Pick<Codec, 'hashPackedKeys'> | undefined,
+  codec: RangeCheckCodec | undefined,
 ): boolean {
   // 0 = not checked yet, 1 = inside, 2 = outside.
   const ehkState = new Uint8Array(explicitHashKeys.length);
@@ -553,11 +572,20 @@ function allInRange(
 }
 
 /**
- * The batched check: the needed partition-key entries are copied back to back (PackedStrings wants
- * them contiguous, and in the aggregate each entry is preceded by its tag and length) and hashed in
- * one call.
+ * The batched check. With every entry needed and a codec that has hashRanges, the keys are hashed in
+ * place; otherwise the needed entries are copied back to back (PackedStrings wants them contiguous, and
+ * in the aggregate each entry is preceded by its tag and length) and hashed in one call.
  */
-function packedKeysInRange(data: Uint8Array, needed: number, codec: Pick<Codec, 'hashPackedKeys'>): boolean {
+function packedKeysInRange(data: Uint8Array, needed: number, codec: RangeCheckCodec): boolean {
+  if (needed === pkCount && codec.hashRanges !== undefined) {
+    // Every table entry is needed (the usual case): hash the keys where they lie, no copy.
+    if (digests.length < needed * 16) digests = new Uint8Array(Math.max(needed * 16, digests.length * 2));
+    codec.hashRanges(data, pkStarts, pkEnds, needed, digests);
+    for (let i = 0; i < needed; i++) {
+      if (!digestInRange(digests, i * 16)) return false;
+    }
+    return true;
+  }
   let total = 0;
   for (let k = 0; k < pkCount; k++) if (pkMark[k] === 1) total += (pkEnds[k] as number) - (pkStarts[k] as number);
   if (packedBytes.length < total) packedBytes = new Uint8Array(Math.max(total, packedBytes.length * 2, 4096));

@@ -5,6 +5,7 @@ export {
   type DeaggregateOptions,
   deaggregate,
   type FactoryDeaggregationResult,
+  type RangeCheckCodec,
   type UserRecordFactory,
 } from './deaggregate.js';
 export { type AggregationRecord, encodeAggregatedRecord } from './encode-aggregated-record.js';

@@ -19,6 +19,13 @@ export interface Codec {
    */
   hashMessages(messages: readonly Uint8Array[], out: Uint8Array): void;
 
+  /**
+   * Writes MD5(bytes[starts[i] .. ends[i])) at out[16 i] for i < count: keys hashed where they lie (a
+   * table inside an aggregate) instead of being copied together first. Throws RangeError on a range
+   * outside `bytes`, arrays shorter than `count` or a short `out`.
+   */
+  hashRanges(bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, count: number, out: Uint8Array): void;
+
   /** Exact byte size of the complete aggregated record (magic + protobuf + MD5) for `input`. */
   aggregateSize(input: AggregateInput): number;
 

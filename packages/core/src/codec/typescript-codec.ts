@@ -311,6 +311,28 @@ function hashMessages(messages: readonly Uint8Array[], out: Uint8Array): void {
   }
 }
 
+function hashRanges(bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, count: number, out: Uint8Array): void {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array');
+  if (!(starts instanceof Uint32Array) || !(ends instanceof Uint32Array)) {
+    throw new TypeError('starts and ends must be Uint32Arrays');
+  }
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(`invalid range count ${String(count)}`);
+  if (starts.length < count || ends.length < count) throw new RangeError('starts and ends must hold count entries');
+  if (!(out instanceof Uint8Array) || out.length < count * 16) {
+    throw new RangeError(`hash output needs ${count * 16} bytes`);
+  }
+  const base = bytes.byteOffset;
+  for (let i = 0; i < count; i++) {
+    const start = starts[i] as number;
+    const end = ends[i] as number;
+    if (start > end || end > bytes.length) throw new RangeError(`range ${i} (${start}..${end}) is outside bytes`);
+    out.set(
+      hash('md5', new Uint8Array(bytes.buffer, base + start, end - start), 'buffer') as unknown as Buffer,
+      i * 16,
+    );
+  }
+}
+
 function hashPackedKeys(keys: PackedStrings, out: Uint8Array): void {
   if (keys === null || typeof keys !== 'object') throw new RangeError('keys must be a PackedStrings');
   const count = keys.count;
@@ -407,6 +429,7 @@ export const typescriptCodec: Codec = Object.freeze({
   implementation: 'typescript',
   hashPackedKeys,
   hashMessages,
+  hashRanges,
   aggregateSize,
   encodeAggregate,
   encodeAggregates,
