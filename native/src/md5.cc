@@ -125,35 +125,8 @@ void ProcessBlock(uint32_t* state, const uint8_t* block) {
   state[3] += d;
 }
 
-}  // namespace
-
-void Md5Digest(const uint8_t* data, size_t length, uint8_t* out) {
-  uint32_t state[4] = {0x67452301U, 0xefcdab89U, 0x98badcfeU, 0x10325476U};
-  size_t full = length & ~static_cast<size_t>(63);
-  for (size_t at = 0; at < full; at += 64) ProcessBlock(state, data + at);
-
-  // Padding: 0x80, zeros, then the bit length as 64-bit little-endian, in one or two final blocks.
-  uint8_t tail[128];
-  size_t rest = length - full;
-  if (rest > 0) std::memcpy(tail, data + full, rest);
-  tail[rest] = 0x80;
-  size_t tailLength = rest < 56 ? 64 : 128;
-  std::memset(tail + rest + 1, 0, tailLength - rest - 1 - 8);
-  uint64_t bits = static_cast<uint64_t>(length) << 3;
-  StoreLe32(tail + tailLength - 8, static_cast<uint32_t>(bits));
-  StoreLe32(tail + tailLength - 4, static_cast<uint32_t>(bits >> 32));
-  ProcessBlock(state, tail);
-  if (tailLength == 128) ProcessBlock(state, tail + 64);
-
-  for (int i = 0; i < 4; i++) StoreLe32(out + 4 * i, state[i]);
-}
-
-
-#ifdef SHARDLINE_MD5_X8
-
-namespace {
-
-// Padding of one message: its last partial block, 0x80, zeros and the bit length, as one or two blocks.
+// Padding of one message: its last partial block, 0x80, zeros and the bit length (64-bit little-endian),
+// as one or two blocks; returns how many.
 size_t PadTail(const uint8_t* data, size_t length, uint8_t* tail) {
   size_t full = length & ~static_cast<size_t>(63);
   size_t rest = length - full;
@@ -166,6 +139,25 @@ size_t PadTail(const uint8_t* data, size_t length, uint8_t* tail) {
   StoreLe32(tail + tailLength - 4, static_cast<uint32_t>(bits >> 32));
   return tailLength / 64;
 }
+
+}  // namespace
+
+void Md5Digest(const uint8_t* data, size_t length, uint8_t* out) {
+  uint32_t state[4] = {0x67452301U, 0xefcdab89U, 0x98badcfeU, 0x10325476U};
+  size_t full = length & ~static_cast<size_t>(63);
+  for (size_t at = 0; at < full; at += 64) ProcessBlock(state, data + at);
+  uint8_t tail[128];
+  size_t tailBlocks = PadTail(data, length, tail);
+  ProcessBlock(state, tail);
+  if (tailBlocks == 2) ProcessBlock(state, tail + 64);
+
+  for (int i = 0; i < 4; i++) StoreLe32(out + 4 * i, state[i]);
+}
+
+
+#ifdef SHARDLINE_MD5_X8
+
+namespace {
 
 #define SL_F(x, y, z) _mm256_xor_si256(z, _mm256_and_si256(x, _mm256_xor_si256(y, z)))
 #define SL_G(x, y, z) _mm256_or_si256(_mm256_and_si256(x, z), _mm256_andnot_si256(z, y))
