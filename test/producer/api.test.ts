@@ -1,32 +1,19 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type Broker, startBroker } from '@shardline/broker';
 import { KinesisProducer, type MetricsSnapshot, type PutResult } from '@shardline/producer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KinesisClient } from '../../packages/producer/test/support/kinesis-sdk.js';
+import { describe, expect, it } from 'vitest';
 import { startFaultProxy } from './helpers/fault-proxy.js';
-import { createStream, readStream, sdkClient, streamName, TEST_CREDENTIALS } from './helpers/stream-fixture.js';
+import { createStream, readStream, streamName, TEST_CREDENTIALS, useBroker } from './helpers/stream-fixture.js';
 
-let broker: Broker;
-let client: KinesisClient;
-
-beforeAll(async () => {
-  broker = await startBroker({ port: 0, limits: 'off', createStreamMs: 0 });
-  client = sdkClient(broker.url);
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await broker?.close();
-});
+const fixture = useBroker();
 
 describe('producer API', () => {
   it('flush() settles exactly the records accepted before it, well before the linger would', async () => {
     const stream = streamName('flush');
-    await createStream(client, stream, 2);
+    await createStream(fixture.client, stream, 2);
     const producer = new KinesisProducer({
-      endpoint: broker.url,
+      endpoint: fixture.broker.url,
       credentials: TEST_CREDENTIALS,
       recordMaxBufferedTime: 60_000,
       recordTtl: 120_000,
@@ -53,7 +40,7 @@ describe('producer API', () => {
 
   it('emits periodic metrics, diagnostics-channel messages and logs through an injected logger', async () => {
     const stream = streamName('observe');
-    await createStream(client, stream, 1);
+    await createStream(fixture.client, stream, 1);
     const logs: string[] = [];
     const logger = {
       debug: (_: unknown, msg?: string) => logs.push(`debug ${msg}`),
@@ -67,7 +54,7 @@ describe('producer API', () => {
     };
     subscribe('shardline:producer:request', onRequest);
     const producer = new KinesisProducer({
-      endpoint: broker.url,
+      endpoint: fixture.broker.url,
       credentials: TEST_CREDENTIALS,
       metricsInterval: 100,
       recordMaxBufferedTime: 10,
@@ -95,9 +82,9 @@ describe('producer API', () => {
 
   it('the Writable adapter stores every chunk and fails the stream on a bad record', async () => {
     const stream = streamName('writable');
-    await createStream(client, stream, 2);
+    await createStream(fixture.client, stream, 2);
     const producer = new KinesisProducer({
-      endpoint: broker.url,
+      endpoint: fixture.broker.url,
       credentials: TEST_CREDENTIALS,
       recordMaxBufferedTime: 10,
     });
@@ -106,7 +93,7 @@ describe('producer API', () => {
       Readable.from(rows),
       producer.writable({ streamName: stream, partitionKey: (row) => `id-${(row as { id: number }).id}` }),
     );
-    const read = await readStream(client, stream);
+    const read = await readStream(fixture.client, stream);
     expect(read.records).toHaveLength(1_000);
     expect(JSON.parse(read.records[0]?.data.toString() ?? '{}')).toHaveProperty('name');
 
@@ -120,8 +107,8 @@ describe('producer API', () => {
 
   it('recordTtl really cancels: records that cannot be stored fail with RecordExpiredError and its cause', async () => {
     const stream = streamName('ttl');
-    await createStream(client, stream, 1);
-    const proxy = await startFaultProxy(broker.url);
+    await createStream(fixture.client, stream, 1);
+    const proxy = await startFaultProxy(fixture.broker.url);
     proxy.choose = (target) => (target.endsWith('PutRecords') ? 'error500' : 'pass');
     const producer = new KinesisProducer({
       endpoint: proxy.url,

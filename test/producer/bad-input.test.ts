@@ -1,27 +1,18 @@
-import { type Broker, startBroker } from '@shardline/broker';
 import { KinesisProducer, type PutInput, type PutResult } from '@shardline/producer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KinesisClient } from '../../packages/producer/test/support/kinesis-sdk.js';
-import { createStream, readStream, sdkClient, streamName, TEST_CREDENTIALS } from './helpers/stream-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { createStream, readStream, streamName, TEST_CREDENTIALS, useBroker } from './helpers/stream-fixture.js';
 
-let broker: Broker;
-let client: KinesisClient;
-
-beforeAll(async () => {
-  broker = await startBroker({ port: 0, limits: 'off', createStreamMs: 0 });
-  client = sdkClient(broker.url);
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await broker?.close();
-});
+const fixture = useBroker();
 
 describe('bad input', () => {
   it('every invalid put rejects with a typed error and never poisons the records around it', async () => {
     const stream = streamName('bad');
-    await createStream(client, stream, 2);
-    const producer = new KinesisProducer({ endpoint: broker.url, credentials: TEST_CREDENTIALS, metricsInterval: 0 });
+    await createStream(fixture.client, stream, 2);
+    const producer = new KinesisProducer({
+      endpoint: fixture.broker.url,
+      credentials: TEST_CREDENTIALS,
+      metricsInterval: 0,
+    });
     const bad: [unknown, string][] = [
       [{ streamName: stream, partitionKey: '', data: 'x' }, 'SHARDLINE_ERR_INVALID_PARTITION_KEY'],
       [{ streamName: stream, partitionKey: 'k'.repeat(257), data: 'x' }, 'SHARDLINE_ERR_INVALID_PARTITION_KEY'],
@@ -73,7 +64,7 @@ describe('bad input', () => {
       code: 'SHARDLINE_ERR_CLOSED',
     });
 
-    const read = await readStream(client, stream);
+    const read = await readStream(fixture.client, stream);
     const keys = new Set(read.records.map((r) => r.partitionKey));
     expect(keys.size).toBe(good.length + 1);
     expect(keys.has('quote " back \\ tab \t é 😀')).toBe(true);

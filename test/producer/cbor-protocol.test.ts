@@ -1,28 +1,15 @@
-import { type Broker, startBroker } from '@shardline/broker';
 import { KinesisProducer } from '@shardline/producer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KinesisClient } from '../../packages/producer/test/support/kinesis-sdk.js';
-import { createStream, readStream, sdkClient, streamName, TEST_CREDENTIALS } from './helpers/stream-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { createStream, readStream, streamName, TEST_CREDENTIALS, useBroker } from './helpers/stream-fixture.js';
 
-let broker: Broker;
-let client: KinesisClient;
-
-beforeAll(async () => {
-  broker = await startBroker({ port: 0, limits: 'off', createStreamMs: 0 });
-  client = sdkClient(broker.url);
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await broker?.close();
-});
+const fixture = useBroker();
 
 describe("protocol: 'cbor'", () => {
   it('stores every record exactly once, aggregated or alone, keys and explicit hash keys intact', async () => {
     const stream = streamName('cbor');
-    await createStream(client, stream, 4);
+    await createStream(fixture.client, stream, 4);
     const producer = new KinesisProducer({
-      endpoint: broker.url,
+      endpoint: fixture.broker.url,
       credentials: TEST_CREDENTIALS,
       protocol: 'cbor',
       metricsInterval: 0,
@@ -44,7 +31,7 @@ describe("protocol: 'cbor'", () => {
     await expect(missing).rejects.toMatchObject({ awsErrorCode: 'ResourceNotFoundException', retriable: false });
     await producer.close();
 
-    const read = await readStream(client, stream);
+    const read = await readStream(fixture.client, stream);
     expect(read.droppedAggregates).toBe(0);
     expect(read.records).toHaveLength(3_003);
     const byKey = new Map(read.records.map((r) => [r.partitionKey, r]));

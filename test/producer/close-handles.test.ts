@@ -1,25 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Broker, startBroker } from '@shardline/broker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KinesisClient } from '../../packages/producer/test/support/kinesis-sdk.js';
-import { createStream, sdkClient, streamName, TEST_CREDENTIALS } from './helpers/stream-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { createStream, streamName, TEST_CREDENTIALS, useBroker } from './helpers/stream-fixture.js';
 
 const DIST = fileURLToPath(new URL('../../packages/producer/dist/index.js', import.meta.url));
 
-let broker: Broker;
-let client: KinesisClient;
-
-beforeAll(async () => {
-  broker = await startBroker({ port: 0, limits: 'off', createStreamMs: 0 });
-  client = sdkClient(broker.url);
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await broker?.close();
-});
+const fixture = useBroker();
 
 /** Runs `script` as an ES module in a fresh node process; resolves with its exit code and output. */
 function runNode(
@@ -51,11 +38,11 @@ describe('close() leaves no handles (built dist, separate process)', () => {
   it('the process exits by itself after puts and close()', async () => {
     expect(existsSync(DIST), 'build first: npx tsc -b tsconfig.build.json').toBe(true);
     const stream = streamName('exit');
-    await createStream(client, stream, 2);
+    await createStream(fixture.client, stream, 2);
     const script = `
       import { KinesisProducer } from ${JSON.stringify(DIST)};
       const producer = new KinesisProducer({
-        endpoint: ${JSON.stringify(broker.url)},
+        endpoint: ${JSON.stringify(fixture.broker.url)},
         credentials: ${JSON.stringify(TEST_CREDENTIALS)},
         metricsInterval: 1000,
       });

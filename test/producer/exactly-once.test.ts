@@ -1,29 +1,16 @@
-import { type Broker, startBroker } from '@shardline/broker';
 import { partitionKeyHash } from '@shardline/core';
 import { KinesisProducer, type PutResult } from '@shardline/producer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KinesisClient } from '../../packages/producer/test/support/kinesis-sdk.js';
+import { describe, expect, it } from 'vitest';
 import {
   createStream,
   listAllShards,
   readStream,
-  sdkClient,
   streamName,
   TEST_CREDENTIALS,
+  useBroker,
 } from './helpers/stream-fixture.js';
 
-let broker: Broker;
-let client: KinesisClient;
-
-beforeAll(async () => {
-  broker = await startBroker({ port: 0, limits: 'off', createStreamMs: 0 });
-  client = sdkClient(broker.url);
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await broker?.close();
-});
+const fixture = useBroker();
 
 async function putAll(
   producer: KinesisProducer,
@@ -44,9 +31,9 @@ describe('a large run is read back exactly once per put', () => {
   for (const aggregationEnabled of [true, false]) {
     it(`aggregation ${aggregationEnabled ? 'on' : 'off'}: every record once, on its shard, at its sequence`, async () => {
       const stream = streamName('once');
-      await createStream(client, stream, 4);
+      await createStream(fixture.client, stream, 4);
       const producer = new KinesisProducer({
-        endpoint: broker.url,
+        endpoint: fixture.broker.url,
         credentials: TEST_CREDENTIALS,
         aggregationEnabled,
         recordMaxBufferedTime: 20,
@@ -58,9 +45,9 @@ describe('a large run is read back exactly once per put', () => {
       const { results, keys } = await putAll(producer, stream, count);
       await producer.close();
 
-      const read = await readStream(client, stream);
+      const read = await readStream(fixture.client, stream);
       expect(read.droppedAggregates).toBe(0);
-      const shards = await listAllShards(client, stream);
+      const shards = await listAllShards(fixture.client, stream);
       const byPosition = new Map<string, (typeof read.records)[number]>();
       for (const record of read.records) {
         const position = `${record.sequenceNumber}/${record.subSequenceNumber}`;

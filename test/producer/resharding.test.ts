@@ -1,40 +1,24 @@
-import { type Broker, startBroker } from '@shardline/broker';
 import { KinesisProducer, type PutResult } from '@shardline/producer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type KinesisClient,
-  MergeShardsCommand,
-  SplitShardCommand,
-} from '../../packages/producer/test/support/kinesis-sdk.js';
+import { describe, expect, it } from 'vitest';
+import { MergeShardsCommand, SplitShardCommand } from '../../packages/producer/test/support/kinesis-sdk.js';
 import {
   createStream,
   listAllShards,
   readStream,
-  sdkClient,
   streamName,
   TEST_CREDENTIALS,
+  useBroker,
   waitActive,
 } from './helpers/stream-fixture.js';
 
-let broker: Broker;
-let client: KinesisClient;
-
-beforeAll(async () => {
-  broker = await startBroker({ port: 0, limits: 'off', createStreamMs: 0, updateStreamMs: 0 });
-  client = sdkClient(broker.url);
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await broker?.close();
-});
+const fixture = useBroker({ updateStreamMs: 0 });
 
 describe('resharding during a run', () => {
   it('split and merge: aggregates are re-routed, nothing is lost, every acknowledged record is KCL-visible', async () => {
     const stream = streamName('reshard');
-    await createStream(client, stream, 2);
+    await createStream(fixture.client, stream, 2);
     const producer = new KinesisProducer({
-      endpoint: broker.url,
+      endpoint: fixture.broker.url,
       credentials: TEST_CREDENTIALS,
       recordMaxBufferedTime: 30,
       aggregationMaxSize: 16_384,
@@ -50,24 +34,24 @@ describe('resharding during a run', () => {
       puts.push(producer.put({ streamName: stream, partitionKey: `user-${i}`, data: `event-${i}` }));
       if (i % 300 === 299) await new Promise((resolve) => setTimeout(resolve, 5));
       if (i === 3_000) {
-        const [first] = (await listAllShards(client, stream)).sort((a, b) =>
+        const [first] = (await listAllShards(fixture.client, stream)).sort((a, b) =>
           BigInt(a.HashKeyRange?.StartingHashKey as string) < BigInt(b.HashKeyRange?.StartingHashKey as string)
             ? -1
             : 1,
         );
         const start = BigInt(first?.HashKeyRange?.StartingHashKey as string);
         const end = BigInt(first?.HashKeyRange?.EndingHashKey as string);
-        await client.send(
+        await fixture.client.send(
           new SplitShardCommand({
             StreamName: stream,
             ShardToSplit: first?.ShardId,
             NewStartingHashKey: ((start + end) / 2n).toString(),
           }),
         );
-        await waitActive(client, stream);
+        await waitActive(fixture.client, stream);
       }
       if (i === 6_000) {
-        const open = (await listAllShards(client, stream))
+        const open = (await listAllShards(fixture.client, stream))
           .filter((s) => s.SequenceNumberRange?.EndingSequenceNumber === undefined)
           .sort((a, b) =>
             BigInt(a.HashKeyRange?.StartingHashKey as string) < BigInt(b.HashKeyRange?.StartingHashKey as string)
@@ -75,20 +59,20 @@ describe('resharding during a run', () => {
               : 1,
           );
         // The upper child of the split and the untouched second shard are adjacent.
-        await client.send(
+        await fixture.client.send(
           new MergeShardsCommand({
             StreamName: stream,
             ShardToMerge: open[1]?.ShardId,
             AdjacentShardToMerge: open[2]?.ShardId,
           }),
         );
-        await waitActive(client, stream);
+        await waitActive(fixture.client, stream);
       }
     }
     const results = await Promise.all(puts);
     await producer.close();
 
-    const read = await readStream(client, stream);
+    const read = await readStream(fixture.client, stream);
     const visible = new Map(read.records.map((r) => [`${r.sequenceNumber}/${r.subSequenceNumber}`, r]));
     results.forEach((result, i) => {
       const record = visible.get(`${result.sequenceNumber}/${result.subSequenceNumber}`);

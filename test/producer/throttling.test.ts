@@ -1,30 +1,17 @@
-import { type Broker, startBroker } from '@shardline/broker';
 import { KinesisProducer, type PutResult } from '@shardline/producer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KinesisClient } from '../../packages/producer/test/support/kinesis-sdk.js';
-import { createStream, readStream, sdkClient, streamName, TEST_CREDENTIALS } from './helpers/stream-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { createStream, readStream, streamName, TEST_CREDENTIALS, useBroker } from './helpers/stream-fixture.js';
 
-let broker: Broker;
-let client: KinesisClient;
-
-beforeAll(async () => {
-  broker = await startBroker({ port: 0, limits: 'aws', createStreamMs: 0 });
-  client = sdkClient(broker.url);
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await broker?.close();
-});
+const fixture = useBroker({ limits: 'aws' });
 
 describe('throttling with AWS shard limits', () => {
   for (const aggregationEnabled of [true, false]) {
     it(`aggregation ${aggregationEnabled ? 'on' : 'off'}: nothing lost, no throttling error reaches the caller`, async () => {
       const stream = streamName('throttle');
-      await createStream(client, stream, 1);
+      await createStream(fixture.client, stream, 1);
       // RateLimit far above the shard's limit makes the service throttle, so retries are exercised.
       const producer = new KinesisProducer({
-        endpoint: broker.url,
+        endpoint: fixture.broker.url,
         credentials: TEST_CREDENTIALS,
         aggregationEnabled,
         rateLimit: 400,
@@ -43,7 +30,7 @@ describe('throttling with AWS shard limits', () => {
       expect(rejected).toEqual([]);
       const errors = producer.metrics().errorsByCode;
       expect(errors.ProvisionedThroughputExceededException ?? 0).toBeGreaterThan(0);
-      const read = await readStream(client, stream);
+      const read = await readStream(fixture.client, stream);
       const positions = new Set(read.records.map((r) => `${r.sequenceNumber}/${r.subSequenceNumber}`));
       for (const s of settled) {
         const result = (s as PromiseFulfilledResult<PutResult>).value;
@@ -55,9 +42,9 @@ describe('throttling with AWS shard limits', () => {
 
   it('ordered mode keeps each partition key in put() order through throttling', async () => {
     const stream = streamName('ordered');
-    await createStream(client, stream, 2);
+    await createStream(fixture.client, stream, 2);
     const producer = new KinesisProducer({
-      endpoint: broker.url,
+      endpoint: fixture.broker.url,
       credentials: TEST_CREDENTIALS,
       ordered: true,
       rateLimit: 400,
@@ -92,7 +79,7 @@ describe('throttling with AWS shard limits', () => {
         expect(seq > prevSeq || (seq === prevSeq && sub > prevSub), `key-${key} record ${i}`).toBe(true);
       }
     }
-    const read = await readStream(client, stream);
+    const read = await readStream(fixture.client, stream);
     for (let key = 0; key < keys; key++) {
       const stored = read.records.filter((r) => r.partitionKey === `key-${key}`).map((r) => r.data.readUInt32BE(4));
       expect(stored).toEqual(Array.from({ length: perKey }, (_, i) => i));

@@ -1,4 +1,6 @@
+import { type Broker, type BrokerOptions, startBroker } from '@shardline/broker';
 import { deaggregate } from '@shardline/core';
+import { afterAll, beforeAll } from 'vitest';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -11,6 +13,40 @@ import {
 } from '../../../packages/producer/test/support/kinesis-sdk.js';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' };
+
+export interface BrokerFixture {
+  readonly broker: Broker;
+  readonly client: KinesisClient;
+}
+
+/**
+ * A broker (limits off and streams ACTIVE at once unless `options` say otherwise) and an SDK client for
+ * the tests of one file: started before them, closed after them.
+ */
+export function useBroker(options: BrokerOptions = {}): BrokerFixture {
+  let broker: Broker | undefined;
+  let client: KinesisClient | undefined;
+  beforeAll(async () => {
+    broker = await startBroker({ port: 0, limits: 'off', createStreamMs: 0, ...options });
+    client = sdkClient(broker.url);
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await broker?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the broker fixture is used outside its tests');
+    return value;
+  };
+  return {
+    get broker() {
+      return started(broker);
+    },
+    get client() {
+      return started(client);
+    },
+  };
+}
 
 /** An SDK client for the broker at `url` (used to set up streams and to read back what was put). */
 export function sdkClient(url: string): KinesisClient {
