@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { AwsServiceError, NetworkError } from '@shardline/core';
 import { Pool } from 'undici';
 import type { CredentialsProvider, ProducerCredentials } from '../config/producer-config.js';
+import { bodySha256Hex } from './body-sha256.js';
 import { decodeCbor } from './decode-cbor.js';
 import { parseAwsError } from './parse-aws-error.js';
 import { RequestSigner } from './request-signer.js';
@@ -80,6 +80,7 @@ export class KinesisTransport {
   async #send(operation: string, body: Uint8Array, cbor: boolean): Promise<unknown> {
     const url = this.#url;
     let headers: Record<string, string>;
+    const contentSha256 = await bodySha256Hex(body);
     try {
       headers = await this.#signer.sign({
         method: 'POST',
@@ -91,7 +92,7 @@ export class KinesisTransport {
           host: this.#host,
           'content-type': cbor ? CBOR_TYPE : JSON_TYPE,
           'x-amz-target': TARGET_PREFIX + operation,
-          'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'),
+          'x-amz-content-sha256': contentSha256,
         },
       });
     } catch (cause) {
