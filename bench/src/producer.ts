@@ -3,7 +3,8 @@
  * @aws-sdk/client-kinesis vs plain SDK PutRecords of 500, each in its own child process (so CPU and
  * peak RSS are its own), against the bundled broker in another child process.
  * Run: pnpm --filter @shardline/bench run producer
- * BENCH_PRODUCER_MS sets the load time per row; BENCH_PRODUCER_MODULE loads KinesisProducer from another
+ * BENCH_PRODUCER_MS sets the measured load time per row, after BENCH_PRODUCER_WARMUP_MS (default 1000) of the
+ * same load that is not measured; BENCH_PRODUCER_MODULE loads KinesisProducer from another
  * build (an A/B run against an older dist: nothing is written to bench/README.md then, and only our
  * JSON rows run when that build has no `protocol` option).
  */
@@ -42,6 +43,7 @@ const { RecordAggregator } = createRequire(import.meta.url)('aws-kinesis-agg') a
 const SELF = fileURLToPath(import.meta.url);
 const CREDENTIALS = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' };
 const DURATION_MS = Number(process.env.BENCH_PRODUCER_MS ?? 5000);
+const WARMUP_MS = Number(process.env.BENCH_PRODUCER_WARMUP_MS ?? 1000);
 const SHARDS = 8;
 const CHUNK = 500;
 const CONNECTIONS = 24;
@@ -114,10 +116,10 @@ async function loadChild(scenario: Scenario, size: number, url: string, stream: 
   let failed = 0;
   let keyIndex = 0;
   const nextKey = (): string => keys[keyIndex++ & (keys.length - 1)] as string;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const deadline = t0 + DURATION_MS;
   let note: string | undefined;
+  /** Runs the scenario's load for `ms`, then waits until everything it put has settled. */
+  let phase: (ms: number) => Promise<void>;
+  let finish: () => Promise<void>;
 
   if (scenario === 'ours' || scenario === 'ours-cbor') {
     const KinesisProducer = await loadProducer();
@@ -130,30 +132,37 @@ async function loadChild(scenario: Scenario, size: number, url: string, stream: 
       rateLimit: 1_000_000,
       ...(scenario === 'ours-cbor' ? { protocol: 'cbor' as const } : {}),
     });
-    while (performance.now() < deadline) {
-      if (producer.outstanding > WINDOW) {
-        await new Promise((resolve) => setTimeout(resolve, 1));
-        continue;
+    phase = async (ms) => {
+      const deadline = performance.now() + ms;
+      while (performance.now() < deadline) {
+        if (producer.outstanding > WINDOW) {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          continue;
+        }
+        const start = performance.now();
+        const chunk = new Array(CHUNK);
+        for (let i = 0; i < CHUNK; i++) chunk[i] = producer.put({ streamName: stream, partitionKey: nextKey(), data });
+        Promise.all(chunk).then(
+          () => {
+            acked += CHUNK;
+            histogram.recordValueWithCount(Math.max(1, Math.round(performance.now() - start)), CHUNK);
+          },
+          () => {
+            failed += CHUNK;
+          },
+        );
+        // Yield now and then so acknowledgements and timers run, as in a real service.
+        if ((keyIndex & 0x3fff) < CHUNK) await new Promise((resolve) => setImmediate(resolve));
       }
-      const start = performance.now();
-      const chunk = new Array(CHUNK);
-      for (let i = 0; i < CHUNK; i++) chunk[i] = producer.put({ streamName: stream, partitionKey: nextKey(), data });
-      Promise.all(chunk).then(
-        () => {
-          acked += CHUNK;
-          histogram.recordValueWithCount(Math.max(1, Math.round(performance.now() - start)), CHUNK);
-        },
-        () => {
-          failed += CHUNK;
-        },
-      );
-      // Yield now and then so acknowledgements and timers run, as in a real service.
-      if ((keyIndex & 0x3fff) < CHUNK) await new Promise((resolve) => setImmediate(resolve));
-    }
-    await producer.flush();
-    await producer.close();
-    const m = producer.metrics().metrics;
-    note = `${(m.UserRecordsPerKinesisRecord.sum / Math.max(1, m.UserRecordsPerKinesisRecord.count)).toFixed(0)} rec/agg`;
+      await producer.flush();
+      // flush() settles the puts; one more turn runs the Promise.all reactions that count them.
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    finish = async () => {
+      await producer.close();
+      const m = producer.metrics().metrics;
+      note = `${(m.UserRecordsPerKinesisRecord.sum / Math.max(1, m.UserRecordsPerKinesisRecord.count)).toFixed(0)} rec/agg`;
+    };
   } else {
     const client = sdk(url);
     let inFlight = 0;
@@ -203,38 +212,58 @@ async function loadChild(scenario: Scenario, size: number, url: string, stream: 
         pendingChunks = new Map();
       }
     };
-    while (performance.now() < deadline) {
-      while (queue.length > 0 && inFlight < CONNECTIONS) send(queue.shift() as (typeof queue)[number]);
-      if (inFlight >= CONNECTIONS || queue.length > CONNECTIONS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        continue;
-      }
-      const chunk: Chunk = { start: performance.now(), pending: CHUNK };
-      if (scenario === 'sdk') {
-        const records = new Array(CHUNK);
-        for (let i = 0; i < CHUNK; i++) records[i] = { Data: data, PartitionKey: nextKey() };
-        queue.push({ records, chunks: new Map([[chunk, CHUNK]]) });
-      } else {
-        const records = new Array(CHUNK);
-        for (let i = 0; i < CHUNK; i++) records[i] = { partitionKey: nextKey(), data };
-        // The callback fires before the record that did not fit is added, so aggregateChunks then holds
-        // exactly the records of the aggregate being emitted.
-        for (const record of records) {
-          aggregator.aggregateRecords([record], false, onAggregate);
-          aggregateChunks.set(chunk, (aggregateChunks.get(chunk) ?? 0) + 1);
+    phase = async (ms) => {
+      const deadline = performance.now() + ms;
+      while (performance.now() < deadline) {
+        while (queue.length > 0 && inFlight < CONNECTIONS) send(queue.shift() as (typeof queue)[number]);
+        if (inFlight >= CONNECTIONS || queue.length > CONNECTIONS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          continue;
+        }
+        const chunk: Chunk = { start: performance.now(), pending: CHUNK };
+        if (scenario === 'sdk') {
+          const records = new Array(CHUNK);
+          for (let i = 0; i < CHUNK; i++) records[i] = { Data: data, PartitionKey: nextKey() };
+          queue.push({ records, chunks: new Map([[chunk, CHUNK]]) });
+        } else {
+          const records = new Array(CHUNK);
+          for (let i = 0; i < CHUNK; i++) records[i] = { partitionKey: nextKey(), data };
+          // The callback fires before the record that did not fit is added, so aggregateChunks then holds
+          // exactly the records of the aggregate being emitted.
+          for (const record of records) {
+            aggregator.aggregateRecords([record], false, onAggregate);
+            aggregateChunks.set(chunk, (aggregateChunks.get(chunk) ?? 0) + 1);
+          }
         }
       }
-    }
-    if (scenario === 'agg-sdk' && aggregator.length() > 0) aggregator.flushBufferedRecords(onAggregate);
-    if (pendingAggregates.length > 0) queue.push({ records: pendingAggregates, chunks: pendingChunks });
-    while (queue.length > 0 || inFlight > 0) {
-      while (queue.length > 0 && inFlight < CONNECTIONS) send(queue.shift() as (typeof queue)[number]);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-    client.destroy();
+      if (scenario === 'agg-sdk' && aggregator.length() > 0) aggregator.flushBufferedRecords(onAggregate);
+      if (pendingAggregates.length > 0) {
+        queue.push({ records: pendingAggregates, chunks: pendingChunks });
+        pendingAggregates = [];
+        pendingChunks = new Map();
+      }
+      while (queue.length > 0 || inFlight > 0) {
+        while (queue.length > 0 && inFlight < CONNECTIONS) send(queue.shift() as (typeof queue)[number]);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    };
+    finish = async () => {
+      client.destroy();
+    };
   }
+
+  // Every client first runs the same load for WARMUP_MS, unmeasured: JIT compilation, connection set-up,
+  // heap growth and (ours) the first ListShards would otherwise weigh on a few seconds' figures.
+  await phase(WARMUP_MS);
+  acked = 0;
+  failed = 0;
+  histogram.reset();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await phase(DURATION_MS);
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  await finish();
   const result: Result = {
     scenario,
     size,
@@ -355,9 +384,9 @@ async function limitsChild(url: string, stream: string, shards: number): Promise
 
 // ---------------------------------------------------------------- parent
 
-// Every client (and the broker) runs with the same young-generation size: 64 MiB semi-spaces are what a
+// Every client (and the broker) runs with the same young-generation size: 128 MiB semi-spaces are what a
 // service at these rates would set, and the default 16 MiB makes GC a third of every client's CPU.
-const SEMI_SPACE_MIB = Number(process.env.BENCH_PRODUCER_SEMI_SPACE_MIB ?? 64);
+const SEMI_SPACE_MIB = Number(process.env.BENCH_PRODUCER_SEMI_SPACE_MIB ?? 128);
 
 function spawnChild(args: string[]): ChildProcess {
   const execArgv = [...process.execArgv];
@@ -445,7 +474,7 @@ async function main(): Promise<void> {
   lines.push(
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, ` +
       `${SHARDS}-shard stream, broker with limits off in its own process, each client in its own process, ` +
-      `${DURATION_MS / 1000} s of load per row, random 20-character partition keys.`,
+      `${DURATION_MS / 1000} s of measured load per row after ${WARMUP_MS / 1000} s of the same load unmeasured (JIT, connections, heap growth, our first ListShards), random 20-character partition keys.`,
   );
   lines.push('');
   lines.push(

@@ -1,6 +1,6 @@
 import { startBroker } from '@shardline/broker';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '@shardline/consumer';
-import { BenchChild, benchEntry } from './bench-child.js';
+import { BenchChild } from './bench-child.js';
 import type { BenchOptions } from './bench-options.js';
 import { BENCH_RESULT_SCHEMA, type BenchResult, type SeriesPoint, type StageFigures } from './bench-result.js';
 import { forEachPackedIndex } from './index-packer.js';
@@ -171,7 +171,7 @@ async function runWithCleanups(
   for (let w = 1; w <= options.workers; w++) {
     // Messages only arrive after the state below exists (the child is not even ready before that).
     let state: WorkerState | undefined;
-    const child = new BenchChild<WorkerMessage>(benchEntry('consumer-process'), `worker ${w}`, (message) => {
+    const child = new BenchChild<WorkerMessage>('consumer-process', `worker ${w}`, (message) => {
       switch (message.type) {
         case 'seen':
           lastDeliveryNs = monotonicNs();
@@ -251,7 +251,7 @@ async function runWithCleanups(
   }
 
   // --- producer ---------------------------------------------------------------------------------------------
-  const producer = new BenchChild<ProducerMessage>(benchEntry('producer-process'), 'producer', (message) => {
+  const producer = new BenchChild<ProducerMessage>('producer-process', 'producer', (message) => {
     switch (message.type) {
       case 'acked':
         forEachPackedIndex(message.indexes, (index) => checker.acknowledge(index));
