@@ -556,7 +556,7 @@ async function main(): Promise<void> {
   console.log(table);
   writeReadmeSection(
     '## Producer',
-    `Command: \`pnpm run build && pnpm --filter @shardline/bench run producer\` (BENCH_PRODUCER_MS sets the load time per row; BENCH_PRODUCER_MODULE=<path to a build's dist/index.js> runs only our JSON rows against that build, for A/B, and writes nothing).\n\n${table}`,
+    `Command: \`pnpm run build && pnpm --filter @shardline/bench run producer\` (BENCH_PRODUCER_MS sets the measured load time per row, BENCH_PRODUCER_WARMUP_MS the unmeasured warm-up before it; BENCH_PRODUCER_MODULE=<path to a build's dist/index.js> runs only our JSON rows against that build, for A/B, and writes nothing).\n\n${table}`,
   );
 }
 
