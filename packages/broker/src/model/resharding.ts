@@ -6,7 +6,9 @@ import type { Stream } from './stream.js';
 
 /** Creates the initial shards of a stream with Kinesis's even hash ranges. */
 export function createInitialShards(state: BrokerState, stream: Stream, count: number): void {
-  const now = state.now();
+  // Stamped with the stream's own creation time, not a second clock reading: a shard born a millisecond
+  // after its stream was not open at the stream's trim horizon, and AT_TRIM_HORIZON listed none.
+  const now = stream.createdMs;
   for (const range of splitHashKeyRange(count)) {
     stream.addShard(
       new Shard({
