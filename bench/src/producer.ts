@@ -120,6 +120,8 @@ async function loadChild(scenario: Scenario, size: number, url: string, stream: 
   /** Runs the scenario's load for `ms`, then waits until everything it put has settled. */
   let phase: (ms: number) => Promise<void>;
   let finish: () => Promise<void>;
+  /** Called when the measured phase starts (after the warm-up). */
+  let startMeasuring = (): void => {};
 
   if (scenario === 'ours' || scenario === 'ours-cbor') {
     const KinesisProducer = await loadProducer();
@@ -158,10 +160,17 @@ async function loadChild(scenario: Scenario, size: number, url: string, stream: 
       // flush() settles the puts; one more turn runs the Promise.all reactions that count them.
       await new Promise((resolve) => setImmediate(resolve));
     };
+    // The aggregation ratio of the measured phase alone: the warm-up's first records go out unaggregated
+    // until ListShards answers.
+    let before = { sum: 0, count: 0 };
+    startMeasuring = () => {
+      const { sum, count } = producer.metrics().metrics.UserRecordsPerKinesisRecord;
+      before = { sum, count };
+    };
     finish = async () => {
       await producer.close();
-      const m = producer.metrics().metrics;
-      note = `${(m.UserRecordsPerKinesisRecord.sum / Math.max(1, m.UserRecordsPerKinesisRecord.count)).toFixed(0)} rec/agg`;
+      const { sum, count } = producer.metrics().metrics.UserRecordsPerKinesisRecord;
+      note = `${((sum - before.sum) / Math.max(1, count - before.count)).toFixed(0)} rec/agg`;
     };
   } else {
     const client = sdk(url);
@@ -258,6 +267,7 @@ async function loadChild(scenario: Scenario, size: number, url: string, stream: 
   acked = 0;
   failed = 0;
   histogram.reset();
+  startMeasuring();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await phase(DURATION_MS);
