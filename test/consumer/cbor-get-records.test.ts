@@ -294,6 +294,8 @@ describe('CBOR GetRecords with AWS limits', () => {
       maxPrefetchBatches: 1,
       maxPrefetchBytes: 1 << 20,
       maxPrefetchRecords: 1000,
+      // Answers of 3 records handed over 2 at a time.
+      maxBatchRecords: 2,
       backoffBaseMillis: 20,
       backoffMaxMillis: 200,
       logger,
@@ -305,6 +307,7 @@ describe('CBOR GetRecords with AWS limits', () => {
     while (seen.length < 40) {
       const batch = await fetcher.next();
       if (batch === undefined) break;
+      expect(batch.records.length).toBeLessThanOrEqual(2);
       for (const r of batch.records) seen.push(r.data.toString());
       if (!expiredOnce && seen.length >= 10) {
         // The queued iterator is now older than 5 minutes on the broker's clock.

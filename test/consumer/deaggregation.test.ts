@@ -127,6 +127,76 @@ describe('de-aggregation against the broker', () => {
     await second.close();
   });
 
+  it('hands big answers over in batches of at most maxBatchRecords, in order, shard end with the last one', async () => {
+    await fixture.createStream('pieces', 1);
+    const aggregates = [0, 1, 2].map((a) =>
+      encodeAggregatedRecord(
+        Array.from({ length: 7 }, (_, i) => ({ partitionKey: `a${a}-${i}`, data: Buffer.from(`a${a} ${i}`) })),
+      ),
+    );
+    await fixture.put('pieces', [
+      ...aggregates.map((data, a) => ({ partitionKey: `outer-${a}`, data })),
+      { partitionKey: 'plain', data: Buffer.from('plain') },
+    ]);
+    const expected = [...[0, 1, 2].flatMap((a) => Array.from({ length: 7 }, (_, i) => `a${a} ${i}`)), 'plain'];
+    const [shard] = await fixture.shards('pieces');
+    // Closing the shard makes its last answer carry shard end.
+    await fixture.split('pieces', shard?.shardId ?? '', (1n << 127n).toString());
+    const batches: { data: string[]; isAtShardEnd: boolean }[] = [];
+    const first = consumerFor('pieces', 'pieces-app', { maxBatchRecords: 5, autoCheckpoint: false });
+    let checkpointed = false;
+    await first.run({
+      processorFactory: () => ({
+        processRecords: async ({ records, checkpointer, isAtShardEnd }) => {
+          batches.push({ data: records.map((r) => r.data.toString()), isAtShardEnd });
+          // Checkpoint the middle of the third batch (inside the second aggregate), once.
+          if (batches.length === 3 && !checkpointed) {
+            await checkpointer.checkpoint(records[2]?.sequenceNumber, records[2]?.subSequenceNumber);
+            checkpointed = true;
+          }
+        },
+        shutdownRequested: () => {},
+        shardEnded: async ({ checkpointer }) => {
+          batches.push({ data: ['<shard end>'], isAtShardEnd: true });
+          await checkpointer.checkpoint();
+        },
+      }),
+    });
+    await waitFor(() => batches.some((b) => b.data[0] === '<shard end>'), 10_000, 'shard end');
+    await first.close();
+    const parentBatches = batches.filter((b) => b.data[0] !== '<shard end>');
+    expect(parentBatches.every((b) => b.data.length >= 1 && b.data.length <= 5)).toBe(true);
+    expect(parentBatches.flatMap((b) => b.data)).toEqual(expected);
+    // Only the answer's last batch says the shard ended.
+    expect(parentBatches.map((b) => b.isAtShardEnd)).toEqual(
+      parentBatches.map((_, i) => i === parentBatches.length - 1),
+    );
+    expect(checkpointed).toBe(true);
+  });
+
+  it('resumes after a checkpoint taken inside a bounded batch', async () => {
+    await fixture.createStream('pieces-resume', 1);
+    const user = Array.from({ length: 9 }, (_, i) => ({ partitionKey: `k${i}`, data: Buffer.from(`u${i}`) }));
+    await fixture.put('pieces-resume', [{ partitionKey: 'a', data: encodeAggregatedRecord(user) }]);
+    const first = consumerFor('pieces-resume', 'pieces-resume-app', { maxBatchRecords: 4, autoCheckpoint: false });
+    const seen: string[][] = [];
+    await first.run({
+      eachBatch: async ({ records, checkpoint }) => {
+        seen.push(records.map((r) => r.data.toString()));
+        // The second batch is u4..u7: checkpoint u5.
+        if (seen.length === 2) await checkpoint(records[1] as ConsumerRecord);
+      },
+    });
+    await waitFor(() => seen.flat().length >= 9, 10_000, 'first pass');
+    await first.close();
+    expect(seen).toEqual([['u0', 'u1', 'u2', 'u3'], ['u4', 'u5', 'u6', 'u7'], ['u8']]);
+    const second = consumerFor('pieces-resume', 'pieces-resume-app', { maxBatchRecords: 4 });
+    const records = await collect(second, (r) => r.length >= 3);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(records.map((r) => r.data.toString())).toEqual(['u6', 'u7', 'u8']);
+    await second.close();
+  });
+
   it('golden KPL fixtures from @shardline/core de-aggregate to their described records', async () => {
     const dir = fileURLToPath(new URL('../../packages/core/test/fixtures/', import.meta.url));
     const names = readdirSync(dir)

@@ -37,6 +37,8 @@ describe('resolveConfig', () => {
       [{ workerRegistryTableName: 'x' }, /workerRegistryTableName/],
       [{ failoverTimeMillis: 1.5 }, /failoverTimeMillis/],
       [{ maxRecords: 10_001 }, /maxRecords/],
+      [{ maxBatchRecords: 0 }, /maxBatchRecords/],
+      [{ maxBatchRecords: 2.5 }, /maxBatchRecords/],
       [{ leaseRenewalIntervalMillis: 20_000 }, /leaseRenewalIntervalMillis/],
       [{ initialPosition: 'NOW' }, /initialPosition/],
       [{ handlerErrorPolicy: 'skip' }, /handlerErrorPolicy/],

@@ -49,6 +49,7 @@ export interface KinesisConsumerOptions {
   readonly maxPrefetchBatches?: number;
   readonly maxPrefetchBytes?: number;
   readonly maxPrefetchRecords?: number;
+  readonly maxBatchRecords?: number;
   readonly readBackoffBaseMillis?: number;
   readonly readBackoffMaxMillis?: number;
   readonly leaseWriteRetries?: number;

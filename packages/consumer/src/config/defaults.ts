@@ -47,6 +47,12 @@ export const DEFAULTS = Object.freeze({
   maxPrefetchBatches: 4,
   maxPrefetchBytes: 8 * 1024 * 1024,
   maxPrefetchRecords: 30_000,
+  /**
+   * Most user records handed to the handler in one call (eachBatch, processRecords). A GetRecords answer
+   * with more, after de-aggregation, is handed over in consecutive batches in order; the KCL hands the
+   * whole answer at once, which with aggregation can be hundreds of thousands of records.
+   */
+  maxBatchRecords: 10_000,
   /** Exponential backoff with full jitter after throttling or errors from Kinesis. */
   readBackoffBaseMillis: 100,
   readBackoffMaxMillis: 5_000,

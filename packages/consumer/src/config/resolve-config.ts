@@ -41,6 +41,7 @@ export interface ConsumerConfig {
   readonly maxPrefetchBatches: number;
   readonly maxPrefetchBytes: number;
   readonly maxPrefetchRecords: number;
+  readonly maxBatchRecords: number;
   readonly readBackoffBaseMillis: number;
   readonly readBackoffMaxMillis: number;
   readonly leaseWriteRetries: number;
@@ -238,6 +239,7 @@ export function resolveConfig(options: KinesisConsumerOptions): ConsumerConfig {
     maxPrefetchBatches: integer(options, 'maxPrefetchBatches', 1),
     maxPrefetchBytes: integer(options, 'maxPrefetchBytes', 1),
     maxPrefetchRecords: integer(options, 'maxPrefetchRecords', 1),
+    maxBatchRecords: integer(options, 'maxBatchRecords', 1),
     readBackoffBaseMillis: integer(options, 'readBackoffBaseMillis', 1, maxBackoff),
     readBackoffMaxMillis: maxBackoff,
     leaseWriteRetries: integer(options, 'leaseWriteRetries', 0, 100),

@@ -139,6 +139,7 @@ export class ShardConsumer {
       maxPrefetchBatches: config.maxPrefetchBatches,
       maxPrefetchBytes: config.maxPrefetchBytes,
       maxPrefetchRecords: config.maxPrefetchRecords,
+      maxBatchRecords: config.maxBatchRecords,
       backoffBaseMillis: config.readBackoffBaseMillis,
       backoffMaxMillis: config.readBackoffMaxMillis,
       logger: this.#host.logger,

@@ -5,10 +5,10 @@ import type { ExtendedSequenceNumber, Logger } from '../types.js';
 import { awsErrorName, isRetriable } from '../util/aws-error.js';
 import { backoffWithJitter } from '../util/backoff.js';
 import { delay } from '../util/delay.js';
+import { AnswerConverter } from './answer-converter.js';
 import type { FetchedBatch } from './fetched-batch.js';
 import type { GetRecordsAnswer, GetRecordsRecord } from './get-records-answer.js';
 import type { GetRecordsSource } from './get-records-source.js';
-import { toConsumerRecords } from './to-consumer-records.js';
 
 export interface StartPosition {
   readonly type: 'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP' | 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER';
@@ -27,6 +27,7 @@ type ReadSettings = Pick<
   | 'maxPrefetchBatches'
   | 'maxPrefetchBytes'
   | 'maxPrefetchRecords'
+  | 'maxBatchRecords'
 >;
 
 export interface ShardFetcherOptions extends ReadSettings {
@@ -54,8 +55,6 @@ interface PendingBatch {
   readonly bytes: number;
 }
 
-const NOTHING = { records: [], bytes: 0, droppedAggregates: 0 };
-
 function shardEndMarker(): PendingBatch {
   return { raw: [], skipThrough: undefined, millisBehindLatest: 0, isAtShardEnd: true, childShardIds: [], bytes: 0 };
 }
@@ -78,6 +77,8 @@ export class ShardFetcher {
   readonly #queue: PendingBatch[] = [];
   #queuedBytes = 0;
   #queuedRecords = 0;
+  /** The answer being handed over piece by piece, out of the queue already. */
+  #current: { readonly pending: PendingBatch; readonly converter: AnswerConverter } | undefined;
   #lastFetchedSequenceNumber: string | undefined;
   #ended = false;
   #wakeConsumer: (() => void) | undefined;
@@ -99,15 +100,23 @@ export class ShardFetcher {
     });
   }
 
-  /** The next batch, or undefined once stopped (or after the shard-end batch was taken). */
+  /**
+   * The next batch (at most maxBatchRecords user records), or undefined once stopped (or after the
+   * shard-end batch was taken).
+   */
   async next(): Promise<FetchedBatch | undefined> {
     for (;;) {
+      if (this.#current !== undefined) return this.#piece(this.#current);
       const pending = this.#queue.shift();
       if (pending !== undefined) {
         this.#queuedBytes -= pending.bytes;
         this.#queuedRecords -= pending.raw.length;
         this.#wakeProducer?.();
-        return this.#convert(pending);
+        this.#current = {
+          pending,
+          converter: new AnswerConverter(pending.raw, this.#o.shardId, this.#o.hashKeyRange, pending.skipThrough),
+        };
+        continue;
       }
       if (this.#stop.signal.aborted || this.#ended) return undefined;
       await new Promise<void>((resolve) => {
@@ -118,21 +127,21 @@ export class ShardFetcher {
   }
 
   /**
-   * User records are built only when the handler takes the batch: queued answers hold bytes, not one
-   * object per user record, and the records die young (cheap for the garbage collector) instead of
-   * surviving collections while they wait in the queue.
+   * User records are built only when the handler takes them, a bounded piece at a time: queued answers
+   * hold bytes, not one object per user record, and the records die young (cheap for the garbage
+   * collector) instead of surviving collections while they wait. Shard end goes with the last piece.
    */
-  #convert(pending: PendingBatch): FetchedBatch {
-    const converted =
-      pending.raw.length === 0
-        ? NOTHING
-        : toConsumerRecords(pending.raw, this.#o.shardId, this.#o.hashKeyRange, pending.skipThrough);
+  #piece(current: { readonly pending: PendingBatch; readonly converter: AnswerConverter }): FetchedBatch {
+    const { pending, converter } = current;
+    const converted = converter.take(this.#o.maxBatchRecords);
+    const last = converter.done;
+    if (last) this.#current = undefined;
     return {
       records: converted.records,
       millisBehindLatest: pending.millisBehindLatest,
-      isAtShardEnd: pending.isAtShardEnd,
-      childShardIds: pending.childShardIds,
-      bytes: pending.bytes,
+      isAtShardEnd: last && pending.isAtShardEnd,
+      childShardIds: last ? pending.childShardIds : [],
+      bytes: converted.bytes,
       droppedAggregates: converted.droppedAggregates,
     };
   }
