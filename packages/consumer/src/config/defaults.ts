@@ -50,9 +50,10 @@ export const DEFAULTS = Object.freeze({
   /**
    * Most user records handed to the handler in one call (eachBatch, processRecords). A GetRecords answer
    * with more, after de-aggregation, is handed over in consecutive batches in order; the KCL hands the
-   * whole answer at once, which with aggregation can be hundreds of thousands of records.
+   * whole answer at once, which with aggregation can be hundreds of thousands of records. A batch this
+   * size is built and handled while it is still in the CPU caches and dies young.
    */
-  maxBatchRecords: 10_000,
+  maxBatchRecords: 1_000,
   /** Exponential backoff with full jitter after throttling or errors from Kinesis. */
   readBackoffBaseMillis: 100,
   readBackoffMaxMillis: 5_000,

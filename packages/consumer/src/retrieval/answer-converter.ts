@@ -138,9 +138,9 @@ export class AnswerConverter {
       else for (const record of made) records.push(record);
     }
     if (records.length > max) {
-      this.#carry = records;
-      this.#carryAt = max;
-      records = records.slice(0, max);
+      // Copy the rest, not the piece: the piece handed out must not stay reachable from here.
+      this.#carry = records.slice(max);
+      records.length = max;
     }
     return { records, bytes, droppedAggregates };
   }
