@@ -17,6 +17,7 @@ describe('shardline consume: usage errors', () => {
     [['--stream', 's', '--app', 'app', '--initial-position', 'yesterday'], /--initial-position/],
     [['--stream', 's', '--app', 'app', '--data-encoding', 'hex'], /--data-encoding/],
     [['--stream', 's', '--app', 'ab'], /leaseTableName/],
+    [['--stream', 's', '--app', 'app', '--max-batch-records', '0'], /maxBatchRecords/],
     [['--stream', 's', '--app', 'app', '--handler', './does-not-exist.mjs'], /could not be loaded/],
   ])('%j', async (argv, message) => {
     const error = await consumeCommand(argv as string[]).catch((e: unknown) => e);

@@ -31,6 +31,7 @@ through the lease table (DynamoDB), like KCL workers.
   --taker-interval-ms N      lease taker period (default 1500)
   --idle-time-ms N           wait after an empty read (default 1000)
   --max-records N            GetRecords limit (default 10000)
+  --max-batch-records N      most user records per handler call (default 1000)
   --checkpoint-interval-ms N minimum time between automatic checkpoints (default 5000)
   --no-auto-checkpoint       with --handler: never checkpoint automatically (call batch.checkpoint())
   --data-encoding ENC        printing: utf8 (default) or base64
@@ -122,6 +123,7 @@ export async function consumeCommand(argv: readonly string[]): Promise<number> {
         'taker-interval-ms': { type: 'string' },
         'idle-time-ms': { type: 'string' },
         'max-records': { type: 'string' },
+        'max-batch-records': { type: 'string' },
         'checkpoint-interval-ms': { type: 'string' },
         'no-auto-checkpoint': { type: 'boolean' },
         'data-encoding': { type: 'string' },
@@ -160,6 +162,7 @@ export async function consumeCommand(argv: readonly string[]): Promise<number> {
     leaseTakerIntervalMillis: integerOption(values, 'taker-interval-ms'),
     idleTimeBetweenReadsMillis: integerOption(values, 'idle-time-ms'),
     maxRecords: integerOption(values, 'max-records'),
+    maxBatchRecords: integerOption(values, 'max-batch-records'),
     autoCheckpointIntervalMillis: integerOption(values, 'checkpoint-interval-ms'),
     autoCheckpoint: values['no-auto-checkpoint'] === true ? false : undefined,
     logger: stderrLogger(values.verbose === true),
