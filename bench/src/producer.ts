@@ -49,7 +49,7 @@ const CHUNK = 500;
 const CONNECTIONS = 24;
 const WINDOW = Number(process.env.BENCH_PRODUCER_WINDOW ?? 50_000);
 
-type Scenario = 'ours' | 'ours-cbor' | 'agg-sdk' | 'sdk';
+type Scenario = 'ours' | 'ours-many' | 'ours-cbor' | 'agg-sdk' | 'sdk';
 const PRODUCER_MODULE = process.env.BENCH_PRODUCER_MODULE;
 
 async function loadProducer(): Promise<typeof ProducerModule.KinesisProducer> {
@@ -123,7 +123,7 @@ async function loadChild(scenario: Scenario, size: number, url: string, stream: 
   /** Called when the measured phase starts (after the warm-up). */
   let startMeasuring = (): void => {};
 
-  if (scenario === 'ours' || scenario === 'ours-cbor') {
+  if (scenario === 'ours' || scenario === 'ours-many' || scenario === 'ours-cbor') {
     const KinesisProducer = await loadProducer();
     // The broker runs with limits off, so the client-side shard rate limit (150 % of real Kinesis
     // limits by default) is lifted too; the limits-aws run below keeps the default.
@@ -142,6 +142,20 @@ async function loadChild(scenario: Scenario, size: number, url: string, stream: 
           continue;
         }
         const start = performance.now();
+        if (scenario === 'ours-many') {
+          // The batch API: one promise per chunk, one outcome per record.
+          const inputs = new Array(CHUNK);
+          for (let i = 0; i < CHUNK; i++) inputs[i] = { streamName: stream, partitionKey: nextKey(), data };
+          producer.putMany(inputs).then((outcomes) => {
+            let ok = 0;
+            for (const outcome of outcomes) if (outcome.status === 'fulfilled') ok++;
+            acked += ok;
+            failed += outcomes.length - ok;
+            histogram.recordValueWithCount(Math.max(1, Math.round(performance.now() - start)), CHUNK);
+          });
+          if ((keyIndex & 0x3fff) < CHUNK) await new Promise((resolve) => setImmediate(resolve));
+          continue;
+        }
         const chunk = new Array(CHUNK);
         for (let i = 0; i < CHUNK; i++) chunk[i] = producer.put({ streamName: stream, partitionKey: nextKey(), data });
         Promise.all(chunk).then(
@@ -449,7 +463,8 @@ async function main(): Promise<void> {
   const results: (Result & { brokerCpuPct: number; brokerRssMb: number })[] = [];
   let run = 0;
   for (const size of [100, 1024]) {
-    const scenarios: Scenario[] = PRODUCER_MODULE === undefined ? ['ours', 'ours-cbor', 'agg-sdk', 'sdk'] : ['ours'];
+    const scenarios: Scenario[] =
+      PRODUCER_MODULE === undefined ? ['ours', 'ours-many', 'ours-cbor', 'agg-sdk', 'sdk'] : ['ours'];
     for (const scenario of scenarios) {
       // A fresh broker per run keeps earlier runs' data out of its memory and CPU figures.
       const result = await withBroker('off', async (url, broker) => {
@@ -493,6 +508,7 @@ async function main(): Promise<void> {
   lines.push('|---|---|---|---|---|---|---|---|---|---|');
   const names: Record<Scenario, string> = {
     ours: '@shardline/producer',
+    'ours-many': '@shardline/producer, putMany() of 500',
     'ours-cbor': "@shardline/producer, protocol 'cbor'",
     'agg-sdk': 'aws-kinesis-agg + SDK',
     sdk: 'SDK PutRecords x500',
@@ -524,7 +540,8 @@ async function main(): Promise<void> {
         (size === 100
           ? `; ours ${fmt(rate('ours'))} rec/s (target ≥ 1,000,000 ${mark(rate('ours') >= 1_000_000)})`
           : '') +
-        `; with protocol 'cbor': ${aggBroken ? '' : `${fmt(rate('ours-cbor') / rate('agg-sdk'), 2)}x agg+SDK, `}${fmt(rate('ours-cbor') / rate('sdk'), 2)}x plain SDK, ${fmt(rate('ours-cbor'))} rec/s`,
+        `; with protocol 'cbor': ${aggBroken ? '' : `${fmt(rate('ours-cbor') / rate('agg-sdk'), 2)}x agg+SDK, `}${fmt(rate('ours-cbor') / rate('sdk'), 2)}x plain SDK, ${fmt(rate('ours-cbor'))} rec/s` +
+        `; with putMany(): ${aggBroken ? '' : `${fmt(rate('ours-many') / rate('agg-sdk'), 2)}x agg+SDK, `}${fmt(rate('ours-many') / rate('sdk'), 2)}x plain SDK, ${fmt(rate('ours-many'))} rec/s`,
     );
   }
   const floor = await floorCost();

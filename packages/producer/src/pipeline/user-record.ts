@@ -1,4 +1,5 @@
 import type { FlushEpoch } from './flush-epoch.js';
+import type { PutManyBatch } from './put-many-batch.js';
 
 /** What put() resolves with. */
 export interface PutResult {
@@ -47,6 +48,9 @@ export interface UserRecord {
    * resolve is kept: holding reject as well would keep a second closure alive per outstanding record.
    */
   resolve: (result: PutResult | PromiseLike<PutResult>) => void;
+  /** With putMany(): the call's shared settlement and this record's index in it (resolve stays a no-op). */
+  batch: PutManyBatch | undefined;
+  batchIndex: number;
 }
 
 /** A record not yet accepted: no promise, no flush epoch, no hash, no timestamps. */
@@ -74,6 +78,8 @@ export function createUserRecord(
     lastError: undefined,
     epoch: undefined,
     resolve: noop,
+    batch: undefined,
+    batchIndex: 0,
   };
 }
 
@@ -87,12 +93,32 @@ export function acceptUserRecord(
   record.resolve = resolve;
 }
 
+/** Binds the record to the putMany() call it belongs to when it is accepted into the buffer. */
+export function acceptBatchedUserRecord(
+  record: UserRecord,
+  epoch: FlushEpoch,
+  batch: PutManyBatch,
+  index: number,
+): void {
+  record.epoch = epoch;
+  record.batch = batch;
+  record.batchIndex = index;
+}
+
+/** Settles the record's put() promise, or its putMany() outcome, with the stored result. */
+export function resolveUserRecord(record: UserRecord, result: PutResult): void {
+  if (record.batch === undefined) record.resolve(result);
+  else record.batch.fulfil(record.batchIndex, result);
+}
+
 /**
- * Rejects the record's put() promise with `error`: resolving a promise with a thenable that rejects
- * rejects it with that error (one microtask later), with no reject function kept per record.
+ * Rejects the record's put() promise (or its putMany() outcome) with `error`: resolving a promise with
+ * a thenable that rejects rejects it with that error (one microtask later), with no reject function
+ * kept per record.
  */
 export function rejectUserRecord(record: UserRecord, error: unknown): void {
-  record.resolve(new Rejection(error) as unknown as PromiseLike<PutResult>);
+  if (record.batch === undefined) record.resolve(new Rejection(error) as unknown as PromiseLike<PutResult>);
+  else record.batch.reject(record.batchIndex, error);
 }
 
 /** A thenable that always rejects; never exposed, so no unhandled-rejection tracking applies to it. */

@@ -5,6 +5,7 @@ import {
   AwsServiceError,
   ClosedError,
   type Codec,
+  InvalidArgumentError,
   parseHashKey,
   RecordTooLargeError,
   ShardlineError,
@@ -26,13 +27,16 @@ import { BufferBudget } from '../pipeline/buffer-budget.js';
 import { clock } from '../pipeline/clock.js';
 import { FlushEpoch } from '../pipeline/flush-epoch.js';
 import type { KinesisRecord } from '../pipeline/kinesis-record.js';
+import { PutManyBatch } from '../pipeline/put-many-batch.js';
 import { retryBackoff } from '../pipeline/retry-backoff.js';
 import type { ShardDescription, ShardMap } from '../pipeline/shard-map.js';
 import { type PipelineHost, StreamPipeline } from '../pipeline/stream-pipeline.js';
 import {
+  acceptBatchedUserRecord,
   acceptUserRecord,
   type PutResult,
   rejectUserRecord,
+  resolveUserRecord,
   type UserRecord,
   userRecordSize,
 } from '../pipeline/user-record.js';
@@ -141,6 +145,54 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
     return this.#submit(input, options, undefined);
   }
 
+  /**
+   * Puts many user records with one promise, for callers that already hold a batch: it resolves once
+   * every record settled, with one outcome per input in input order, shaped as Promise.allSettled's
+   * (`{ status: 'fulfilled', value: PutResult }` or `{ status: 'rejected', reason }`); it never rejects
+   * for a record's sake. Each record is treated as put() treats it: an invalid one gets its typed error
+   * and does not affect the others; records are accepted in array order, waiting for buffer room in turn
+   * (or rejected with BufferFullError when whenFull is 'fail'); `signal` and `timeout` bound each wait.
+   * It spares the promise, reaction and result settlement of every single put().
+   */
+  putMany(inputs: readonly PutInput[], options?: PutOptions): Promise<PromiseSettledResult<PutResult>[]> {
+    if (!Array.isArray(inputs)) {
+      return Promise.reject(new InvalidArgumentError('putMany() takes an array of put() inputs'));
+    }
+    const count = inputs.length;
+    if (count === 0) return Promise.resolve([]);
+    let done: (outcomes: PromiseSettledResult<PutResult>[]) => void = () => {};
+    const promise = new Promise<PromiseSettledResult<PutResult>[]>((resolve) => {
+      done = resolve;
+    });
+    const batch = new PutManyBatch(count, done);
+    for (let i = 0; i < count; i++) {
+      if (this.#closing !== undefined) {
+        batch.reject(i, new ClosedError('the producer is closed'));
+        continue;
+      }
+      const input = inputs[i] as PutInput;
+      let record: UserRecord;
+      try {
+        record = validatePut(input, this.config.maxRecordSize, this.#pipelines, this.#lastPipeline?.streamName);
+      } catch (error) {
+        batch.reject(i, error);
+        continue;
+      }
+      // tryAcquire refuses while earlier puts wait, so records behind a waiting one wait too, in order.
+      if (this.#budget.tryAcquire(userRecordSize(record))) {
+        const epoch = this.#enter();
+        acceptBatchedUserRecord(record, epoch, batch, i);
+        this.#pipelineFor(input.streamName).accept(record);
+        continue;
+      }
+      this.#waitAndAccept(input.streamName, record, options, undefined).then(
+        (result) => batch.fulfil(i, result),
+        (error: unknown) => batch.reject(i, error),
+      );
+    }
+    return promise;
+  }
+
   /** put() with a callback run once the record has buffer room and is accepted (for the Writable). */
   #submit(input: PutInput, options: PutOptions | undefined, onAccepted: (() => void) | undefined): Promise<PutResult> {
     if (this.#closing !== undefined) return Promise.reject(new ClosedError('the producer is closed'));
@@ -229,6 +281,16 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
   }
 
   #accept(streamName: string, record: UserRecord): Promise<PutResult> {
+    const pipeline = this.#pipelineFor(streamName);
+    const epoch = this.#enter();
+    // A shared executor spares a closure per put() on the hot path.
+    const promise = new Promise<PutResult>(captureResolve);
+    acceptUserRecord(record, epoch, capturedResolve);
+    pipeline.accept(record);
+    return promise;
+  }
+
+  #pipelineFor(streamName: string): StreamPipeline {
     // Callers mostly put to one stream: the last pipeline spares a Map lookup per record.
     let pipeline = this.#lastPipeline;
     if (pipeline === undefined || pipeline.streamName !== streamName) {
@@ -239,14 +301,15 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
       }
       this.#lastPipeline = pipeline;
     }
+    return pipeline;
+  }
+
+  /** Counts one accepted record into the current flush epoch and the metrics; returns the epoch. */
+  #enter(): FlushEpoch {
     const epoch = this.#epoch;
     epoch.pending++;
     this.#metrics.received++;
-    // A shared executor spares a closure per put() on the hot path.
-    const promise = new Promise<PutResult>(captureResolve);
-    acceptUserRecord(record, epoch, capturedResolve);
-    pipeline.accept(record);
-    return promise;
+    return epoch;
   }
 
   #createHost(): PipelineHost {
@@ -522,7 +585,7 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
         inEpoch = 0;
       }
       inEpoch++;
-      r.resolve({ sequenceNumber, subSequenceNumber: aggregated ? i : 0, shardId, attempts: r.attempts });
+      resolveUserRecord(r, { sequenceNumber, subSequenceNumber: aggregated ? i : 0, shardId, attempts: r.attempts });
     }
     if (epoch !== undefined) epoch.release(inEpoch);
     this.#budget.release(bytes, count);
