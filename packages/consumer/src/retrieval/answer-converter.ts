@@ -24,7 +24,7 @@ const EMPTY = Buffer.alloc(0);
 /** The process codec, looked up on first use (never at import): batched MD5 for the range filter. */
 let codec: Codec | undefined;
 
-/** Options for one shard's range; cached because a fetcher converts batch after batch of one shard. */
+/** Options for one shard's range; cached because a fetcher converts answer after answer of one shard. */
 let lastRange: HashKeyRange | undefined;
 let lastOptions: DeaggregateOptions | undefined;
 
