@@ -31,6 +31,8 @@ const requestChannel = diagnostics.channel('shardline:broker:request');
 /** Fields of one finished request, published on `shardline:broker:request`. */
 export interface BrokerRequestEvent {
   readonly operation: string;
+  /** Wire protocol of the request: 'cbor' for application/x-amz-cbor-1.1, else 'json'. */
+  readonly protocol: WireProtocol;
   readonly statusCode: number;
   readonly errorType: string | undefined;
   readonly durationMs: number;
@@ -142,6 +144,7 @@ export function createRequestHandler(
       if (requestChannel.hasSubscribers) {
         const event: BrokerRequestEvent = {
           operation: name,
+          protocol,
           statusCode: status,
           errorType,
           durationMs: performance.now() - started,
