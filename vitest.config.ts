@@ -45,10 +45,20 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          // Needs Java and the KCL's jars: `pnpm test:kcl-interop` runs it.
+          exclude: ['test/kcl-interop/**'],
           testTimeout: 180_000,
           fileParallelism: false,
         },
       },
+      ...(process.env.SHARDLINE_KCL_CLASSPATH === undefined
+        ? []
+        : [
+            {
+              extends: true as const,
+              test: { name: 'kcl-interop', include: ['test/kcl-interop/**/*.test.ts'], testTimeout: 300_000 },
+            },
+          ]),
     ],
   },
 });
