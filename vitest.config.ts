@@ -45,18 +45,23 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          // Needs Java and the KCL's jars: `pnpm test:kcl-interop` runs it.
-          exclude: ['test/kcl-interop/**'],
+          // Needs Java and the KCL's and KPL's jars: `pnpm test:java-interop` runs it.
+          exclude: ['test/java-interop/**'],
           testTimeout: 180_000,
           fileParallelism: false,
         },
       },
-      ...(process.env.SHARDLINE_KCL_CLASSPATH === undefined
+      ...(process.env.SHARDLINE_JAVA_INTEROP === undefined
         ? []
         : [
             {
               extends: true as const,
-              test: { name: 'kcl-interop', include: ['test/kcl-interop/**/*.test.ts'], testTimeout: 300_000 },
+              test: {
+                name: 'java-interop',
+                include: ['test/java-interop/**/*.test.ts'],
+                testTimeout: 300_000,
+                fileParallelism: false,
+              },
             },
           ]),
     ],

@@ -1,16 +1,16 @@
-import { spawn } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
 import type { BrokerRequestEvent } from '@shardline/broker';
-import { type ConsumerRecord, KinesisConsumer } from '@shardline/consumer';
+import type { ConsumerRecord } from '@shardline/consumer';
 import { KinesisProducer } from '@shardline/producer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CREDENTIALS, type StreamFixture, startStreamFixture, waitFor } from '../consumer/helpers/stream-fixture.js';
+import { CREDENTIALS, type StreamFixture, startStreamFixture } from '../consumer/helpers/stream-fixture.js';
+import { consumeWithOurs, runJava } from './java-side.js';
 
 /**
  * The real Java KCL 2.x (KclInterop.java, built by run.mjs) shares one application's lease table with
  * our consumer: it takes the leases our workers released, resumes at our checkpoints (sequence and
  * subsequence), de-aggregates our producer's KPL aggregates, and our workers resume at its checkpoints.
- * Runs only through `pnpm test:kcl-interop`, which sets SHARDLINE_KCL_CLASSPATH.
+ * Runs only through `pnpm test:java-interop`, which sets SHARDLINE_KCL_CLASSPATH.
  */
 const CLASSPATH = process.env.SHARDLINE_KCL_CLASSPATH ?? '';
 const STREAM = 'kcl-interop';
@@ -33,7 +33,7 @@ let fixture: StreamFixture;
 let producer: KinesisProducer;
 
 beforeAll(async () => {
-  if (CLASSPATH === '') throw new Error('run through `pnpm test:kcl-interop` (it builds the Java side)');
+  if (CLASSPATH === '') throw new Error('run through `pnpm test:java-interop` (it builds the Java side)');
   fixture = await startStreamFixture();
   await fixture.createStream(STREAM, 2);
   producer = new KinesisProducer({
@@ -63,64 +63,28 @@ async function putPhase(phase: string, count: number): Promise<Map<string, strin
 }
 
 /** Our consumer until `count` records arrived; close() checkpoints them and releases the leases. */
-async function consumeOurs(count: number): Promise<ConsumerRecord[]> {
-  const consumer = new KinesisConsumer({
-    streamName: STREAM,
-    applicationName: APP,
+function consumeOurs(count: number): Promise<ConsumerRecord[]> {
+  return consumeWithOurs({
     endpoint: fixture.url,
     dynamoDbEndpoint: fixture.dynamoDbEndpoint,
-    credentials: CREDENTIALS,
-    initialPosition: 'TRIM_HORIZON',
-    idleTimeBetweenReadsMillis: 100,
-    leaseTakerIntervalMillis: 300,
+    streamName: STREAM,
+    applicationName: APP,
+    count,
   });
-  const records: ConsumerRecord[] = [];
-  await consumer.run({
-    eachBatch: ({ records: batch }) => {
-      records.push(...batch);
-    },
-  });
-  await waitFor(() => records.length >= count, 30_000, 'our consumer');
-  // Anything beyond the expected records would be redelivery: give it a moment to show.
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  await consumer.close();
-  return records;
 }
 
 /** The Java KCL until it processed `count` records, then its graceful shutdown (which checkpoints). */
-async function consumeKcl(count: number): Promise<KclEvent[]> {
-  const child = spawn(
-    'java',
-    [
-      '-cp',
-      CLASSPATH,
-      'KclInterop',
-      fixture.url,
-      fixture.dynamoDbEndpoint,
-      STREAM,
-      APP,
-      String(count),
-      '90',
-      CREDENTIALS.accessKeyId,
-      CREDENTIALS.secretAccessKey,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const code = await new Promise<number>((resolve) => child.once('exit', (exitCode) => resolve(exitCode ?? 1)));
-  const events = stdout
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as KclEvent);
-  if (code !== 0) throw new Error(`the Java KCL exited with ${code}\n${stdout}\n${stderr.slice(-4000)}`);
-  return events;
+function consumeKcl(count: number): Promise<KclEvent[]> {
+  return runJava<KclEvent>(CLASSPATH, 'KclInterop', [
+    fixture.url,
+    fixture.dynamoDbEndpoint,
+    STREAM,
+    APP,
+    String(count),
+    '90',
+    CREDENTIALS.accessKeyId,
+    CREDENTIALS.secretAccessKey,
+  ]);
 }
 
 describe('the Java KCL 2.x and this consumer share one lease table', () => {
