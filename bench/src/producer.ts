@@ -568,6 +568,9 @@ async function main(): Promise<void> {
     '- Limits-off rows run our producer with `rateLimit: 1000000`: its default per-shard limiter (150 % of real Kinesis shard limits) would otherwise cap it at ~12 MiB/s on 8 shards. The limits-aws row uses the defaults.',
   );
   lines.push(
+    "- The putMany() row drives the same load through `putMany()` in chunks of 500 (one promise and one array of outcomes per chunk) instead of 500 `put()` calls; everything else is the first row's configuration.",
+  );
+  lines.push(
     "- Latency is put() to acknowledgement, recorded per chunk of 500 records at the chunk's last acknowledgement (an upper bound for its records). It mostly reflects how many records each client keeps outstanding: ours up to 50,000 (`BENCH_PRODUCER_WINDOW`), the SDK paths 24 requests in flight plus a short queue.",
   );
   lines.push(
