@@ -2,9 +2,10 @@
  * Profiling harness for @shardline/producer: drives put() in a tight loop (100 B records by default, random
  * 20-character keys, 8 shards) against the bundled broker (limits off) in a child process and prints
  * client CPU ns per acknowledged record and the rate. Meant for `node --cpu-prof` or `--trace-gc-nvp`:
- *   pnpm run build && cd bench && node --import tsx --cpu-prof src/producer-profile.ts
+ *   pnpm run build && cd bench && node --cpu-prof dist/producer-profile.js
  * PROFILE_SIZE sets the record size in bytes; PROFILE_MS the measured time (after 1 s of warm-up); PROFILE_WINDOW the records kept outstanding;
- * PROFILE_PROTOCOL=json|cbor sets the producer's PutRecords protocol; PROFILE_CPU=<file> writes a CPU profile of the measured window alone (no start-up, no warm-up) to <file>;
+ * PROFILE_PROTOCOL=json|cbor sets the producer's PutRecords protocol; PROFILE_API=putMany drives putMany() in chunks of 500 instead of put();
+ * PROFILE_CONFIG a JSON object of further producer options (e.g. '{"collectionMaxSize":1048576}'); PROFILE_CPU=<file> writes a CPU profile of the measured window alone (no start-up, no warm-up) to <file>;
  * PROFILE_HEAP=1 prints the top allocation sites (bytes per acknowledged record, collected objects
  * included) from V8's sampling heap profiler; PROFILE_PRODUCER an alternative module path to load KinesisProducer from (A/B against another build).
  * It writes nothing: bench/README.md figures come from producer.ts.
@@ -22,6 +23,7 @@ const CREDENTIALS = { accessKeyId: 'AKIDPROFILE', secretAccessKey: 'profile-secr
 const MEASURE_MS = Number(process.env.PROFILE_MS ?? 5000);
 const WINDOW = Number(process.env.PROFILE_WINDOW ?? 50_000);
 const CHUNK = 500;
+const MANY = process.env.PROFILE_API === 'putMany';
 
 async function brokerChild(): Promise<void> {
   const { startBroker } = await import('@shardline/broker');
@@ -34,7 +36,7 @@ async function brokerChild(): Promise<void> {
 
 async function main(): Promise<void> {
   const child = fork(fileURLToPath(import.meta.url), ['--broker'], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url)));
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
     ...(process.env.PROFILE_PROTOCOL === undefined
       ? {}
       : { protocol: process.env.PROFILE_PROTOCOL as 'json' | 'cbor' }),
+    ...(JSON.parse(process.env.PROFILE_CONFIG ?? '{}') as Partial<ProducerModule.ProducerConfig>),
   });
   let keyIndex = 0;
   let acked = 0;
@@ -80,10 +83,20 @@ async function main(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 1));
         continue;
       }
-      for (let i = 0; i < CHUNK; i++) {
-        producer
-          .put({ streamName: 'profile', partitionKey: keys[keyIndex++ & 0xffff] as string, data })
-          .then(ack, fail);
+      if (MANY) {
+        const inputs = new Array(CHUNK);
+        for (let i = 0; i < CHUNK; i++) {
+          inputs[i] = { streamName: 'profile', partitionKey: keys[keyIndex++ & 0xffff] as string, data };
+        }
+        producer.putMany(inputs).then((outcomes) => {
+          for (const outcome of outcomes) outcome.status === 'fulfilled' ? ack() : fail();
+        });
+      } else {
+        for (let i = 0; i < CHUNK; i++) {
+          producer
+            .put({ streamName: 'profile', partitionKey: keys[keyIndex++ & 0xffff] as string, data })
+            .then(ack, fail);
+        }
       }
       if ((keyIndex & 0x3fff) < CHUNK) await new Promise((resolve) => setImmediate(resolve));
     }

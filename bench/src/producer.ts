@@ -565,6 +565,7 @@ async function main(): Promise<void> {
   lines.push('Notes:');
   lines.push(
     `- Every process runs with \`--max-semi-space-size=${SEMI_SPACE_MIB}\` (\`BENCH_PRODUCER_SEMI_SPACE_MIB\`, 0 for V8's default): the same for every client.`,
+    "- Every process runs compiled JavaScript under plain node, as services run the packages. Until 2026-11-22 the bench ran under a TypeScript loader (tsx), which also transformed our packages' dist files (not the SDK's, under node_modules): its esbuild keepNames wrapped every function our code creates, which cost our producer ~25 % more CPU per record (880 against 1,190 ns in alternating harness runs) and slowed the broker child; earlier figures for our rows are depressed by it.",
     '- Limits-off rows run our producer with `rateLimit: 1000000`: its default per-shard limiter (150 % of real Kinesis shard limits) would otherwise cap it at ~12 MiB/s on 8 shards. The limits-aws row uses the defaults.',
   );
   lines.push(

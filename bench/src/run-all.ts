@@ -1,8 +1,9 @@
 /*
  * `pnpm bench`: runs every benchmark of the repository on this machine and writes bench/RESULTS.md with the
- * machine, versions, commands and every figure. Component benches (bench/src/{codec,broker,producer,consumer}.ts)
- * run as they are, their printed tables captured verbatim; then two end-to-end `shardline bench` runs: the
- * default run (throughput, loss check) and an open-loop run at half the 300,000 records/s target (latency).
+ * machine, versions, commands and every figure. Component benches (bench/src/{codec,broker,producer,consumer}.ts,
+ * compiled by `pnpm run build`, which `pnpm bench` runs first) run as they are, their printed tables captured
+ * verbatim; then two end-to-end `shardline bench` runs: the default run (throughput, loss check) and an open-loop
+ * run at half the 300,000 records/s target (latency).
  *
  * Options: --only codec,e2e (subset), --e2e-records N (default: the CLI default), --half-rate-seconds S (30).
  * One machine per file: RESULTS.md is rewritten whole on each run, never merged with older figures.
@@ -202,28 +203,19 @@ async function main(): Promise<void> {
   const sections: string[] = [];
   const commands: string[] = [];
 
-  process.stderr.write('run-all: building (tsc -b tsconfig.build.json)\n');
-  const build = await run(
-    process.execPath,
-    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'],
-    ROOT,
-    10 * 60_000,
-  );
-  if (build.code !== 0)
-    process.stderr.write('run-all: the TypeScript build reported errors; benches use whatever dist exists\n');
-
-  const tsx = join(BENCH_DIR, 'node_modules/.bin/tsx');
   for (const name of COMPONENTS) {
     if (!wanted(name)) continue;
-    const script = join(BENCH_DIR, 'src', `${name}.ts`);
+    // Compiled JavaScript run by plain node, as users run the packages: a TypeScript loader would also
+    // transform the workspace packages' dist files (esbuild's keepNames wraps every closure they create).
+    const script = join(BENCH_DIR, 'dist', `${name}.js`);
     const command = `pnpm --filter @shardline/bench run ${name}`;
     if (!existsSync(script)) {
-      sections.push(`## ${name}\n\nNot run: bench/src/${name}.ts does not exist in this checkout.`);
+      sections.push(`## ${name}\n\nNot run: bench/dist/${name}.js was not built (bench/src/${name}.ts missing?).`);
       continue;
     }
     process.stderr.write(`run-all: ${command}\n`);
     commands.push(command);
-    const outcome = await run(tsx, [script], BENCH_DIR, COMPONENT_TIMEOUT_MS);
+    const outcome = await run(process.execPath, [script], BENCH_DIR, COMPONENT_TIMEOUT_MS);
     const status =
       outcome.code === 0
         ? `Finished in ${outcome.seconds.toFixed(0)} s.`
