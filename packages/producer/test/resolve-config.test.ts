@@ -14,6 +14,7 @@ describe('resolveConfig', () => {
     expect(config.recordTtl).toBe(30_000);
     expect(config.rateLimit).toBe(150);
     expect(config.maxConnections).toBe(24);
+    expect(config.minRequestsInFlight).toBe(4);
     expect(config.requestTimeout).toBe(6_000);
     expect(config.endpoint).toBe('https://kinesis.eu-west-1.amazonaws.com');
     expect(Object.isFrozen(config)).toBe(true);
@@ -30,6 +31,8 @@ describe('resolveConfig', () => {
     [{ aggregationMaxSize: 10 }, /aggregationMaxSize/],
     [{ recordTtl: 1.5 }, /recordTtl/],
     [{ maxConnections: 0 }, /maxConnections/],
+    [{ minRequestsInFlight: -1 }, /minRequestsInFlight/],
+    [{ minRequestsInFlight: 257 }, /minRequestsInFlight/],
     [{ aggregationEnabled: 'yes' }, /aggregationEnabled/],
     [{ whenFull: 'drop' }, /whenFull/],
     [{ endpoint: 'ftp://x' }, /endpoint/],

@@ -21,6 +21,7 @@ function shards(count: number): ShardDescription[] {
 function setup(options: Parameters<typeof resolveConfig>[0], map: ShardDescription[] | undefined) {
   const batches: KinesisRecord[][] = [];
   const failed: UserRecord[] = [];
+  const inFlight = { count: Number.POSITIVE_INFINITY };
   let mapReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => {
     mapReady = resolve;
@@ -36,11 +37,13 @@ function setup(options: Parameters<typeof resolveConfig>[0], map: ShardDescripti
     onShardMap: () => mapReady(),
     onShardMapError: () => {},
     onMisrouted: () => {},
+    // Busy unless a test says otherwise: the fill-or-deadline rules apply alone.
+    requestsInFlight: () => inFlight.count,
     wake: () => {},
   };
   const pipeline = new StreamPipeline('s', host);
   pipelines.push(pipeline);
-  return { pipeline, batches, failed, ready };
+  return { pipeline, batches, failed, ready, inFlight };
 }
 
 describe('StreamPipeline', () => {
@@ -116,6 +119,63 @@ describe('StreamPipeline', () => {
     pipeline.release(first);
     pipeline.tick(clock(), true);
     expect(batches.flat().map((r) => r.records[0]?.data[0])).toEqual([0, 0, 1]);
+  });
+
+  it('sends collected records at once while fewer than minRequestsInFlight requests are in flight', async () => {
+    const { pipeline, batches, ready, inFlight } = setup(
+      { aggregationEnabled: false, rateLimit: 1_000_000 },
+      shards(2),
+    );
+    await ready;
+    inFlight.count = 3;
+    for (let i = 0; i < 10; i++) pipeline.accept(makeRecord(`k${i}`, new Uint8Array(10)));
+    pipeline.processIncoming();
+    // Three in flight is below the default of 4: no waiting for a full request or the deadline.
+    expect(batches.map((b) => b.length)).toEqual([10]);
+    inFlight.count = 4;
+    for (let i = 0; i < 10; i++) pipeline.accept(makeRecord(`m${i}`, new Uint8Array(10)));
+    pipeline.processIncoming();
+    pipeline.tick(clock(), false);
+    expect(batches.map((b) => b.length)).toEqual([10]);
+    // A request answered: the producer asks every pipeline to send what it holds.
+    inFlight.count = 3;
+    pipeline.sendIfIdle();
+    expect(batches.map((b) => b.length)).toEqual([10, 10]);
+    expect(pipeline.buffered).toBe(false);
+  });
+
+  it('sends only finished aggregates early: a partly filled one waits for its deadline', async () => {
+    const { pipeline, batches, ready, inFlight } = setup(
+      { rateLimit: 1_000_000, aggregationMaxSize: 1_024 },
+      shards(1),
+    );
+    await ready;
+    inFlight.count = 0;
+    // 25 records of ~112 bytes each: two full aggregates of 9-10 records and a partial one.
+    for (let i = 0; i < 25; i++) pipeline.accept(makeRecord(`key-${String(i).padStart(4, '0')}`, new Uint8Array(100)));
+    pipeline.processIncoming();
+    const early = batches.flat();
+    expect(early.length).toBeGreaterThanOrEqual(2);
+    for (const record of early) expect(record.dataSize).toBeGreaterThan(1_024 - 130);
+    expect(pipeline.buffered).toBe(true);
+    pipeline.tick(clock(), true);
+    expect(batches.flat().reduce((sum, r) => sum + r.records.length, 0)).toBe(25);
+  });
+
+  it('with minRequestsInFlight 0, collection waits for a full request or the deadline alone', async () => {
+    const { pipeline, batches, ready, inFlight } = setup(
+      { aggregationEnabled: false, rateLimit: 1_000_000, minRequestsInFlight: 0 },
+      shards(2),
+    );
+    await ready;
+    inFlight.count = 0;
+    for (let i = 0; i < 10; i++) pipeline.accept(makeRecord(`k${i}`, new Uint8Array(10)));
+    pipeline.processIncoming();
+    pipeline.sendIfIdle();
+    pipeline.tick(clock(), false);
+    expect(batches).toHaveLength(0);
+    pipeline.tick(clock(), true);
+    expect(batches.map((b) => b.length)).toEqual([10]);
   });
 
   it('without a shard map, records wait for it and go out unaggregated only when flushed', () => {

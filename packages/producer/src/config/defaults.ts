@@ -17,6 +17,12 @@ export const DEFAULTS = Object.freeze({
   rateLimit: 150,
   failIfThrottled: false,
   maxConnections: 24,
+  /**
+   * While fewer PutRecords requests than this are in flight, Kinesis records ready to go (full
+   * aggregates, records past their deadline, lone records) are sent at once instead of waiting for a
+   * request to fill up or for recordMaxBufferedTime; 0 keeps the KPL's fill-or-deadline collection.
+   */
+  minRequestsInFlight: 4,
   requestTimeout: 6_000,
   /** Largest partition key plus data of one Kinesis record: 1 MiB, or 10 MiB for streams configured so. */
   maxRecordSize: 1_048_576,

@@ -32,6 +32,7 @@ export interface ProducerConfig {
   readonly rateLimit?: number;
   readonly failIfThrottled?: boolean;
   readonly maxConnections?: number;
+  readonly minRequestsInFlight?: number;
   readonly requestTimeout?: number;
   readonly maxRecordSize?: number;
   readonly maxBufferedBytes?: number;
@@ -61,6 +62,7 @@ export interface ResolvedProducerConfig {
   readonly rateLimit: number;
   readonly failIfThrottled: boolean;
   readonly maxConnections: number;
+  readonly minRequestsInFlight: number;
   readonly requestTimeout: number;
   readonly maxRecordSize: number;
   readonly maxBufferedBytes: number;

@@ -14,6 +14,7 @@ const INTEGER_RANGES = Object.freeze({
   recordTtl: [100, MAX_INT],
   rateLimit: [1, MAX_INT],
   maxConnections: [1, 256],
+  minRequestsInFlight: [0, 256],
   requestTimeout: [100, 600_000],
   maxRecordSize: [64, 10_485_760],
   maxBufferedBytes: [1, MAX_INT],

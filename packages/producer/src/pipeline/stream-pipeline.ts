@@ -15,6 +15,8 @@ export interface PipelineHost {
   readonly codec: Codec;
   /** Sends one PutRecords batch (the producer queues it behind MaxConnections). */
   dispatch(pipeline: StreamPipeline, batch: KinesisRecord[]): void;
+  /** PutRecords requests dispatched and not yet answered, queued ones included, across the producer. */
+  requestsInFlight(): number;
   /** Resolves every user record of a Kinesis record stored on `shardId`. */
   succeed(record: KinesisRecord, shardId: string, sequenceNumber: string): void;
   /** Settles a user record with an error. */
@@ -159,6 +161,16 @@ export class StreamPipeline {
   }
 
   /**
+   * Sends the collected Kinesis records now if fewer than minRequestsInFlight requests are in flight.
+   * A caller that keeps only so many records outstanding would otherwise wait with an idle connection
+   * while one large request fills up; sending early costs requests, never aggregation (only finished
+   * aggregates are collected), and requests grow again as soon as enough are in flight.
+   */
+  sendIfIdle(): void {
+    if (this.#ready.length > 0 && this.#host.requestsInFlight() < this.#config.minRequestsInFlight) this.#cut();
+  }
+
+  /**
    * Moves due aggregates on, drains the rate limiters and cuts a batch when the oldest collected record
    * is due. `force` ignores deadlines (flush). Returns whether records are still buffered.
    */
@@ -173,6 +185,7 @@ export class StreamPipeline {
       if (state.queue.length > 0) this.#drain(state, now);
     }
     if (this.#ready.length > 0 && (force || this.#readyDeadline <= now)) this.#cut();
+    else this.sendIfIdle();
     return this.buffered;
   }
 
@@ -192,6 +205,7 @@ export class StreamPipeline {
       this.#reroute(survivors);
       if (state !== undefined && state.index >= 0) this.#drain(state, clock());
     }
+    this.sendIfIdle();
     this.#host.wake();
   }
 
@@ -392,6 +406,7 @@ export class StreamPipeline {
 
   #drainAll(now: number): void {
     for (const state of this.#states) if (state.queue.length > 0) this.#drain(state, now);
+    this.sendIfIdle();
   }
 
   #drain(state: ShardState, now: number): void {

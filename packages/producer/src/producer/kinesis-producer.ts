@@ -83,6 +83,8 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
   readonly #writer: PutRecordsBodyWriter | PutRecordsCborWriter;
   readonly #cbor: boolean;
   readonly #queue: PQueue;
+  /** PutRecords dispatched to #queue and not yet settled (queued or running). */
+  #requests = 0;
   readonly #budget: BufferBudget;
   readonly #metrics: ProducerMetrics;
   readonly #logger: ProducerLogger;
@@ -317,15 +319,17 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
       config: this.config,
       codec: this.#codec,
       dispatch: (pipeline, batch) => {
+        this.#requests++;
         this.#queue
           .add(() => this.#send(pipeline, batch))
-          .catch((error: unknown) => {
+          .then(this.#onRequestDone, (error: unknown) => {
             // A bug must not leave put() promises pending forever: fail what the task left unsettled.
             this.#logger.error({ err: error, streamName: pipeline.streamName }, 'PutRecords task failed unexpectedly');
             for (const record of batch) {
               pipeline.release(record);
               for (const r of record.records) this.#failRecord(r, error);
             }
+            this.#onRequestDone();
           });
       },
       succeed: (record, shardId, sequenceNumber) => this.#succeed(record, shardId, sequenceNumber),
@@ -346,9 +350,16 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
           'aggregate stored on a shard whose range misses some of its records; sending it again',
         );
       },
+      requestsInFlight: () => this.#requests,
       wake: () => this.#startTick(),
     };
   }
+
+  /** One request fewer in flight: pipelines holding collected records may send them now. */
+  readonly #onRequestDone = (): void => {
+    this.#requests--;
+    for (const pipeline of this.#pipelines.values()) pipeline.sendIfIdle();
+  };
 
   #startTick(): void {
     if (this.#tickTimer !== undefined || this.#closed) return;
