@@ -23,6 +23,8 @@ function producer(minRequestsInFlight?: number): KinesisProducer {
     credentials: TEST_CREDENTIALS,
     metricsInterval: 0,
     aggregationEnabled: false,
+    // An eighth of a request is then one record: a lone record is enough to send early.
+    collectionMaxCount: 8,
     recordMaxBufferedTime: LONG_LINGER,
     ...(minRequestsInFlight === undefined ? {} : { minRequestsInFlight }),
   });

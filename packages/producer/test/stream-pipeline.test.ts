@@ -122,11 +122,19 @@ describe('StreamPipeline', () => {
   });
 
   it('sends collected records at once while fewer than minRequestsInFlight requests are in flight', async () => {
+    // An eighth of a request is 10 records here.
     const { pipeline, batches, ready, inFlight } = setup(
-      { aggregationEnabled: false, rateLimit: 1_000_000 },
+      { aggregationEnabled: false, rateLimit: 1_000_000, collectionMaxCount: 80 },
       shards(2),
     );
     await ready;
+    inFlight.count = 0;
+    for (let i = 0; i < 9; i++) pipeline.accept(makeRecord(`j${i}`, new Uint8Array(10)));
+    pipeline.processIncoming();
+    // Below an eighth of a request, records wait for more or for their deadline even with idle connections.
+    expect(batches).toHaveLength(0);
+    pipeline.tick(clock(), true);
+    batches.length = 0;
     inFlight.count = 3;
     for (let i = 0; i < 10; i++) pipeline.accept(makeRecord(`k${i}`, new Uint8Array(10)));
     pipeline.processIncoming();
@@ -146,7 +154,7 @@ describe('StreamPipeline', () => {
 
   it('sends only finished aggregates early: a partly filled one waits for its deadline', async () => {
     const { pipeline, batches, ready, inFlight } = setup(
-      { rateLimit: 1_000_000, aggregationMaxSize: 1_024 },
+      { rateLimit: 1_000_000, aggregationMaxSize: 1_024, collectionMaxCount: 16 },
       shards(1),
     );
     await ready;
@@ -164,7 +172,7 @@ describe('StreamPipeline', () => {
 
   it('with minRequestsInFlight 0, collection waits for a full request or the deadline alone', async () => {
     const { pipeline, batches, ready, inFlight } = setup(
-      { aggregationEnabled: false, rateLimit: 1_000_000, minRequestsInFlight: 0 },
+      { aggregationEnabled: false, rateLimit: 1_000_000, collectionMaxCount: 80, minRequestsInFlight: 0 },
       shards(2),
     );
     await ready;

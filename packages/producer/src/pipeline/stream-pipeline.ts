@@ -54,6 +54,9 @@ export class StreamPipeline {
   readonly #host: PipelineHost;
   readonly #config: ResolvedProducerConfig;
   readonly #maxAggregateSize: number;
+  /** Collected bytes from which sendIfIdle() sends before a request is full. */
+  readonly #earlyCutBytes: number;
+  readonly #earlyCutCount: number;
   #map: ShardMap | undefined;
   #states: ShardState[] = [];
   /**
@@ -87,6 +90,8 @@ export class StreamPipeline {
     this.#host = host;
     this.#config = host.config;
     this.#maxAggregateSize = Math.min(this.#config.aggregationMaxSize, this.#config.maxRecordSize - 1);
+    this.#earlyCutBytes = Math.floor(this.#config.collectionMaxSize / 8);
+    this.#earlyCutCount = Math.ceil(this.#config.collectionMaxCount / 8);
     this.refreshShardMap();
     const interval = this.#config.shardMapRefreshInterval;
     if (interval > 0) {
@@ -161,13 +166,22 @@ export class StreamPipeline {
   }
 
   /**
-   * Sends the collected Kinesis records now if fewer than minRequestsInFlight requests are in flight.
-   * A caller that keeps only so many records outstanding would otherwise wait with an idle connection
-   * while one large request fills up; sending early costs requests, never aggregation (only finished
-   * aggregates are collected), and requests grow again as soon as enough are in flight.
+   * Sends the collected Kinesis records now if they fill at least an eighth of a request (by bytes or by
+   * records) and fewer than
+   * minRequestsInFlight requests are in flight. A caller that keeps only so many records outstanding
+   * would otherwise wait with idle connections while one large request fills up. The floor keeps a
+   * steady trickle from going out as one small request per finished aggregate, which costs more CPU per
+   * record on both sides (and loses the batched MD5 of a request's aggregates). Sending early never
+   * changes aggregation: only finished aggregates are collected.
    */
   sendIfIdle(): void {
-    if (this.#ready.length > 0 && this.#host.requestsInFlight() < this.#config.minRequestsInFlight) this.#cut();
+    if (
+      (this.#readyBytes >= this.#earlyCutBytes || this.#ready.length >= this.#earlyCutCount) &&
+      this.#ready.length > 0 &&
+      this.#host.requestsInFlight() < this.#config.minRequestsInFlight
+    ) {
+      this.#cut();
+    }
   }
 
   /**
