@@ -18,9 +18,9 @@ export const DEFAULTS = Object.freeze({
   failIfThrottled: false,
   maxConnections: 24,
   /**
-   * While fewer PutRecords requests than this are in flight, Kinesis records ready to go (full
-   * aggregates, records past their deadline, lone records) are sent at once instead of waiting for a
-   * request to fill up or for recordMaxBufferedTime; 0 keeps the KPL's fill-or-deadline collection.
+   * While fewer PutRecords requests than this are in flight, collected Kinesis records (finished
+   * aggregates, lone records) are sent once they fill an eighth of a request instead of waiting for a
+   * full request or for recordMaxBufferedTime; 0 keeps the KPL's fill-or-deadline collection.
    */
   minRequestsInFlight: 4,
   requestTimeout: 6_000,

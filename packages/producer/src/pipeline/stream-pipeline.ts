@@ -167,17 +167,16 @@ export class StreamPipeline {
 
   /**
    * Sends the collected Kinesis records now if they fill at least an eighth of a request (by bytes or by
-   * records) and fewer than
-   * minRequestsInFlight requests are in flight. A caller that keeps only so many records outstanding
+   * records) and fewer than minRequestsInFlight requests are in flight. A caller that keeps only so many records outstanding
    * would otherwise wait with idle connections while one large request fills up. The floor keeps a
    * steady trickle from going out as one small request per finished aggregate, which costs more CPU per
    * record on both sides (and loses the batched MD5 of a request's aggregates). Sending early never
    * changes aggregation: only finished aggregates are collected.
    */
   sendIfIdle(): void {
+    // Both floors are at least 1, so either one reached means something is collected.
     if (
       (this.#readyBytes >= this.#earlyCutBytes || this.#ready.length >= this.#earlyCutCount) &&
-      this.#ready.length > 0 &&
       this.#host.requestsInFlight() < this.#config.minRequestsInFlight
     ) {
       this.#cut();
