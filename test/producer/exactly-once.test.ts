@@ -28,14 +28,22 @@ async function putAll(
 }
 
 describe('a large run is read back exactly once per put', () => {
-  for (const aggregationEnabled of [true, false]) {
-    it(`aggregation ${aggregationEnabled ? 'on' : 'off'}: every record once, on its shard, at its sequence`, async () => {
+  // Both places a request can be sent from: the worker thread (the default) and the calling thread.
+  const cases = [
+    { aggregationEnabled: true, sendThread: 'worker' },
+    { aggregationEnabled: false, sendThread: 'worker' },
+    { aggregationEnabled: true, sendThread: 'main' },
+  ] as const;
+  for (const { aggregationEnabled, sendThread } of cases) {
+    const name = `aggregation ${aggregationEnabled ? 'on' : 'off'}, sendThread '${sendThread}'`;
+    it(`${name}: every record once, on its shard, at its sequence`, async () => {
       const stream = streamName('once');
       await createStream(fixture.client, stream, 4);
       const producer = new KinesisProducer({
         endpoint: fixture.broker.url,
         credentials: TEST_CREDENTIALS,
         aggregationEnabled,
+        sendThread,
         recordMaxBufferedTime: 20,
         aggregationMaxSize: 8192,
       });

@@ -6,6 +6,7 @@ import { AggregateBuilder } from '../src/pipeline/aggregate-builder.js';
 import { KinesisRecord } from '../src/pipeline/kinesis-record.js';
 import { PutRecordsBodyWriter } from '../src/transport/put-records-body.js';
 import { makeRecord } from './make-record.js';
+import { writeBody } from './write-body.js';
 
 const keyArb = fc.oneof(
   fc.string({ minLength: 1, maxLength: 8 }),
@@ -52,7 +53,7 @@ describe('AggregateBuilder', () => {
         }
         const size = builder.size;
         const container = new KinesisRecord(builder.take(), undefined, size);
-        const { body } = writer.write('s', [container]);
+        const { body } = writeBody(writer, 's', [container]);
         const exact = codec.aggregateSize({
           count: records.length,
           partitionKeys: packStrings(inputs.map((r) => r.key)),
@@ -114,7 +115,7 @@ describe('AggregateBuilder', () => {
     const writer = new PutRecordsBodyWriter(getCodec());
     const record = makeRecord('quote"key\\', Buffer.from('hello'));
     const explicit = makeRecord('k2', Buffer.from('x'), normalizeHashKey('0042'));
-    const { body } = writer.write('stream', [
+    const { body } = writeBody(writer, 'stream', [
       new KinesisRecord([record], undefined, 5),
       new KinesisRecord([explicit], undefined, 1),
     ]);

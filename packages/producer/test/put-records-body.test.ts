@@ -6,6 +6,7 @@ import { KinesisRecord } from '../src/pipeline/kinesis-record.js';
 import type { UserRecord } from '../src/pipeline/user-record.js';
 import { PutRecordsBodyWriter } from '../src/transport/put-records-body.js';
 import { makeRecord } from './make-record.js';
+import { writeBody } from './write-body.js';
 
 interface Entry {
   Data: string;
@@ -38,7 +39,7 @@ describe('PutRecordsBodyWriter', () => {
       makeRecord('ehk', Buffer.from('z'), '0'),
     ];
     const records = [aggregateOf(members), ...lone.map((r) => new KinesisRecord([r], undefined, r.data.length))];
-    const { body, buffer } = writer.write('my-stream', records);
+    const { body, buffer } = writeBody(writer, 'my-stream', records);
     const parsed = JSON.parse(body.toString('utf8')) as { StreamName: string; Records: Entry[] };
     expect(parsed.StreamName).toBe('my-stream');
     expect(parsed.Records).toHaveLength(5);
@@ -68,9 +69,9 @@ describe('PutRecordsBodyWriter', () => {
   it('reuses a released body buffer', () => {
     const writer = new PutRecordsBodyWriter(getCodec());
     const record = makeRecord('k', Buffer.from('v'));
-    const first = writer.write('s', [new KinesisRecord([record], undefined, 1)]);
+    const first = writeBody(writer, 's', [new KinesisRecord([record], undefined, 1)]);
     writer.release(first.buffer);
-    const second = writer.write('s', [new KinesisRecord([record], undefined, 1)]);
+    const second = writeBody(writer, 's', [new KinesisRecord([record], undefined, 1)]);
     expect(second.buffer).toBe(first.buffer);
     expect(JSON.parse(second.body.toString()).Records[0].PartitionKey).toBe('k');
   });

@@ -8,6 +8,7 @@ import type { UserRecord } from '../src/pipeline/user-record.js';
 import { PutRecordsBodyWriter } from '../src/transport/put-records-body.js';
 import { PutRecordsCborWriter } from '../src/transport/put-records-cbor-body.js';
 import { makeRecord } from './make-record.js';
+import { writeBody } from './write-body.js';
 
 interface Entry {
   Data: Uint8Array;
@@ -30,7 +31,7 @@ describe('PutRecordsCborWriter', () => {
   it('writes the golden bytes of a one-record body in shortest form', () => {
     const writer = new PutRecordsCborWriter(getCodec());
     const record = makeRecord('k', Buffer.from('hi'), '7');
-    const { body } = writer.write('s', [new KinesisRecord([record], undefined, 2)]);
+    const { body } = writeBody(writer, 's', [new KinesisRecord([record], undefined, 2)]);
     const expected = Buffer.concat([
       Buffer.from([0xa2, 0x6a]),
       Buffer.from('StreamName'),
@@ -75,10 +76,10 @@ describe('PutRecordsCborWriter', () => {
       aggregateOf(second),
     ];
     const cborRecords = batch();
-    const { body } = new PutRecordsCborWriter(codec).write('my-stream', cborRecords);
+    const { body } = writeBody(new PutRecordsCborWriter(codec), 'my-stream', cborRecords);
     const decoded = decoder.decode(body) as { StreamName: string; Records: Entry[] };
     const jsonRecords = batch();
-    const json = JSON.parse(new PutRecordsBodyWriter(codec).write('my-stream', jsonRecords).body.toString()) as {
+    const json = JSON.parse(writeBody(new PutRecordsBodyWriter(codec), 'my-stream', jsonRecords).body.toString()) as {
       StreamName: string;
       Records: { Data: string; PartitionKey: string; ExplicitHashKey: string }[];
     };
@@ -106,17 +107,17 @@ describe('PutRecordsCborWriter', () => {
   it('is about a quarter smaller than the JSON body for 100-byte records', () => {
     const codec = getCodec();
     const records = Array.from({ length: 400 }, (_, i) => makeRecord(`key-${i}-abcdefghij`, new Uint8Array(100)));
-    const cbor = new PutRecordsCborWriter(codec).write('s', [aggregateOf(records)]).body.length;
-    const json = new PutRecordsBodyWriter(codec).write('s', [aggregateOf(records)]).body.length;
+    const cbor = writeBody(new PutRecordsCborWriter(codec), 's', [aggregateOf(records)]).body.length;
+    const json = writeBody(new PutRecordsBodyWriter(codec), 's', [aggregateOf(records)]).body.length;
     expect(cbor / json).toBeLessThan(0.78);
   });
 
   it('reuses a released body buffer', () => {
     const writer = new PutRecordsCborWriter(getCodec());
     const record = makeRecord('k', Buffer.from('v'));
-    const first = writer.write('s', [new KinesisRecord([record], undefined, 1)]);
+    const first = writeBody(writer, 's', [new KinesisRecord([record], undefined, 1)]);
     writer.release(first.buffer);
-    const second = writer.write('s', [new KinesisRecord([record], undefined, 1)]);
+    const second = writeBody(writer, 's', [new KinesisRecord([record], undefined, 1)]);
     expect(second.buffer).toBe(first.buffer);
   });
 });

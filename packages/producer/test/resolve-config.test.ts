@@ -35,6 +35,7 @@ describe('resolveConfig', () => {
     [{ minRequestsInFlight: 257 }, /minRequestsInFlight/],
     [{ aggregationEnabled: 'yes' }, /aggregationEnabled/],
     [{ whenFull: 'drop' }, /whenFull/],
+    [{ sendThread: 'pool' }, /sendThread/],
     [{ endpoint: 'ftp://x' }, /endpoint/],
     [{ credentials: { accessKeyId: 1 } }, /credentials/],
     [{ logger: { info() {} } }, /logger/],

@@ -39,6 +39,12 @@ export const DEFAULTS = Object.freeze({
    * strings: a quarter smaller, no base64, less to sign). Other calls always use JSON.
    */
   protocol: 'json' as 'json' | 'cbor',
+  /**
+   * Where PutRecords requests are built and sent. 'worker': a worker thread encodes the aggregates,
+   * writes and signs the body and does the HTTP, so the thread calling put() only routes, aggregates
+   * (sizing), packs and settles records. 'main': all of it on the calling thread, and no extra thread.
+   */
+  sendThread: 'worker' as 'worker' | 'main',
   /** First retry delay; doubles per attempt, with jitter. */
   retryInitialBackoff: 100,
   /** Cap on the retry delay. */

@@ -41,6 +41,8 @@ export interface ProducerConfig {
   readonly ordered?: boolean;
   /** Wire format of PutRecords: JSON 1.1 (base64 data) or CBOR 1.1 (raw byte strings, smaller bodies). */
   readonly protocol?: 'json' | 'cbor';
+  /** Where PutRecords bodies are encoded, signed and sent: a worker thread, or the thread calling put(). */
+  readonly sendThread?: 'worker' | 'main';
   readonly retryInitialBackoff?: number;
   readonly retryMaxBackoff?: number;
   readonly shardMapRefreshInterval?: number;
@@ -70,6 +72,7 @@ export interface ResolvedProducerConfig {
   readonly whenFull: 'wait' | 'fail';
   readonly ordered: boolean;
   readonly protocol: 'json' | 'cbor';
+  readonly sendThread: 'worker' | 'main';
   readonly retryInitialBackoff: number;
   readonly retryMaxBackoff: number;
   readonly shardMapRefreshInterval: number;

@@ -60,6 +60,11 @@ export function resolveConfig(config: ProducerConfig, env: NodeJS.ProcessEnv = p
     throw new InvalidConfigError(`protocol must be 'json' or 'cbor', got ${String(protocol)}`);
   }
   out.protocol = protocol;
+  const sendThread = raw.sendThread ?? DEFAULTS.sendThread;
+  if (sendThread !== 'worker' && sendThread !== 'main') {
+    throw new InvalidConfigError(`sendThread must be 'worker' or 'main', got ${String(sendThread)}`);
+  }
+  out.sendThread = sendThread;
   if ((out.retryMaxBackoff as number) < (out.retryInitialBackoff as number)) {
     throw new InvalidConfigError('retryMaxBackoff must not be below retryInitialBackoff');
   }

@@ -40,9 +40,11 @@ import {
   type UserRecord,
   userRecordSize,
 } from '../pipeline/user-record.js';
+import { InlinePutRecordsSender } from '../transport/inline-put-records-sender.js';
 import { KinesisTransport, type PutRecordsResponse } from '../transport/kinesis-transport.js';
-import { PutRecordsBodyWriter } from '../transport/put-records-body.js';
-import { PutRecordsCborWriter } from '../transport/put-records-cbor-body.js';
+import { PACKED_AGGREGATED, PackedRequest } from '../transport/packed-request.js';
+import type { PutRecordsSender } from '../transport/put-records-sender.js';
+import { WorkerPutRecordsSender } from '../transport/worker-put-records-sender.js';
 import { producerChannels } from './producer-channels.js';
 import { createProducerWritable, type WritableOptions } from './producer-writable.js';
 import { type PutInput, validatePut } from './validate-put.js';
@@ -79,9 +81,11 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
   /** The validated configuration. */
   readonly config: ResolvedProducerConfig;
   readonly #codec: Codec;
+  /** Control calls (ListShards), and PutRecords too with sendThread 'main'. */
   readonly #transport: KinesisTransport;
-  readonly #writer: PutRecordsBodyWriter | PutRecordsCborWriter;
-  readonly #cbor: boolean;
+  readonly #sender: PutRecordsSender;
+  /** Packed requests kept for reuse once their request has finished. */
+  readonly #packs: PackedRequest[] = [];
   readonly #queue: PQueue;
   /** PutRecords dispatched to #queue and not yet settled (queued or running). */
   #requests = 0;
@@ -106,15 +110,21 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
     this.config = resolveConfig(config);
     this.#logger = config.logger ?? SILENT_LOGGER;
     this.#codec = getCodec();
-    this.#transport = new KinesisTransport({
-      endpoint: this.config.endpoint,
-      region: this.config.region,
-      credentials: config.credentials ?? defaultCredentials(),
-      maxConnections: this.config.maxConnections,
-      requestTimeout: this.config.requestTimeout,
-    });
-    this.#cbor = this.config.protocol === 'cbor';
-    this.#writer = this.#cbor ? new PutRecordsCborWriter(this.#codec) : new PutRecordsBodyWriter(this.#codec);
+    const credentials = config.credentials ?? defaultCredentials();
+    const { endpoint, region, maxConnections, requestTimeout } = this.config;
+    this.#transport = new KinesisTransport({ endpoint, region, credentials, maxConnections, requestTimeout });
+    const cbor = this.config.protocol === 'cbor';
+    const inline = new InlinePutRecordsSender(this.#transport, this.#codec, cbor);
+    this.#sender =
+      this.config.sendThread === 'worker'
+        ? new WorkerPutRecordsSender(
+            { endpoint, region, maxConnections, requestTimeout, cbor },
+            credentials,
+            inline,
+            (reason) =>
+              this.#logger.warn({ reason }, 'PutRecords worker thread could not start; sending from this thread'),
+          )
+        : inline;
     this.#queue = new PQueue({ concurrency: this.config.maxConnections });
     this.#budget = new BufferBudget(this.config.maxBufferedBytes, this.config.maxBufferedRecords);
     this.#metrics = new ProducerMetrics(Date.now());
@@ -256,7 +266,7 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
     this.#retryTimers.clear();
     if (this.#metricsTimer !== undefined) clearInterval(this.#metricsTimer);
     await this.#queue.onIdle();
-    await this.#transport.close();
+    await Promise.all([this.#sender.close(), this.#transport.close()]);
   }
 
   async #waitAndAccept(
@@ -422,8 +432,10 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
     }
     if (live.length === 0) return;
     let userRecords = 0;
+    let bytes = 0;
     for (const record of live) {
       record.attempts++;
+      bytes += record.size;
       const records = record.records;
       userRecords += records.length;
       for (let i = 0; i < records.length; i++) {
@@ -433,24 +445,30 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
       this.#metrics.observe('BufferingTime', now - (records[0] as UserRecord).arrival);
     }
     const streamName = pipeline.streamName;
-    const { body, buffer } = this.#writer.write(streamName, live);
+    const packed = this.#packs.pop() ?? new PackedRequest();
+    packed.pack(streamName, live);
     if (producerChannels.request.hasSubscribers) {
-      producerChannels.request.publish({ streamName, kinesisRecords: live.length, userRecords, bytes: body.length });
+      producerChannels.request.publish({ streamName, kinesisRecords: live.length, userRecords, bytes });
     }
     this.#metrics.observe('KinesisRecordsPerPutRecordsRequest', live.length);
     this.#metrics.observe('UserRecordsPerPutRecordsRequest', userRecords);
     let response: PutRecordsResponse;
     try {
-      response = await this.#transport.putRecords(body, this.#cbor);
+      response = await this.#sender.send(packed);
     } catch (error) {
-      this.#writer.release(buffer);
+      this.#releasePacked(packed);
       this.#afterRequest(streamName, now, live.length, error);
       for (const record of live) this.#onFailure(pipeline, record, error);
       return;
     } finally {
       this.#metrics.observe('RequestTime', clock() - now);
     }
-    this.#writer.release(buffer);
+    // The encoder found the aggregates' exact sizes (their bounds until now), for KinesisRecordsDataPut.
+    for (let i = 0; i < live.length; i++) {
+      if (((packed.flags[i] as number) & PACKED_AGGREGATED) !== 0)
+        (live[i] as KinesisRecord).dataSize = packed.sizes[i] as number;
+    }
+    this.#releasePacked(packed);
     const entries = response.Records;
     if (entries.length !== live.length) {
       const error = new AwsServiceError(
@@ -482,6 +500,12 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
         pipeline.onUnexpectedShard(record, entry.ShardId, entry.SequenceNumber);
       }
     }
+  }
+
+  #releasePacked(packed: PackedRequest): void {
+    // As many as requests usually in flight at once; more would hold memory for rare bursts.
+    if (this.#packs.length < 8) this.#packs.push(packed);
+    else this.#sender.forget(packed);
   }
 
   #afterRequest(streamName: string, start: number, failedRecords: number, error: unknown): void {

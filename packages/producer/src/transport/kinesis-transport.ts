@@ -34,6 +34,7 @@ export class KinesisTransport {
   readonly #url: URL;
   readonly #host: string;
   readonly #timeout: number;
+  readonly #offThreadDigest: boolean;
 
   constructor(options: {
     endpoint: string;
@@ -41,7 +42,10 @@ export class KinesisTransport {
     credentials: ProducerCredentials | CredentialsProvider;
     maxConnections: number;
     requestTimeout: number;
+    /** Digest large bodies on libuv's pool (default) or on this thread (the PutRecords worker). */
+    offThreadDigest?: boolean;
   }) {
+    this.#offThreadDigest = options.offThreadDigest ?? true;
     this.#url = new URL(options.endpoint);
     this.#host = this.#url.host;
     this.#timeout = options.requestTimeout;
@@ -80,7 +84,7 @@ export class KinesisTransport {
   async #send(operation: string, body: Uint8Array, cbor: boolean): Promise<unknown> {
     const url = this.#url;
     let headers: Record<string, string>;
-    const contentSha256 = await bodySha256Hex(body);
+    const contentSha256 = await bodySha256Hex(body, this.#offThreadDigest);
     try {
       headers = await this.#signer.sign({
         method: 'POST',

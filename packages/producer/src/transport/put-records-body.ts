@@ -1,10 +1,9 @@
 import type { Codec } from '@shardline/core';
-import type { KinesisRecord } from '../pipeline/kinesis-record.js';
-import { PK_ASCII, PK_UNICODE, type UserRecord } from '../pipeline/user-record.js';
-import { writeKey } from '../pipeline/write-key.js';
-import { AggregateBatch } from './aggregate-batch.js';
+import { PK_ASCII, PK_UNICODE } from '../pipeline/user-record.js';
+import { AggregateEncoder } from './aggregate-encoder.js';
 import { BodyBufferPool } from './body-buffer-pool.js';
 import { copyBytes } from './copy-bytes.js';
+import { PACKED_AGGREGATED, PACKED_EHK, PACKED_KIND_SHIFT, type PackedRequest } from './packed-request.js';
 import { base64Length, writeBase64 } from './write-base64.js';
 import { writeHashKeyDecimal } from './write-hash-key-decimal.js';
 
@@ -21,69 +20,70 @@ const RECORD_CLOSE_BYTES = Buffer.from(RECORD_CLOSE, 'latin1');
 const ENTRY_FIXED = RECORD_OPEN.length + PK_FIELD.length + EHK_FIELD.length + RECORD_CLOSE.length + 3;
 /** Longest decimal hash key (2^128 - 1). */
 const MAX_EHK_DIGITS = 39;
+/** A JSON-escaped byte takes at most six characters (\u00XX). */
+const ESCAPED_BYTE = 6;
 
 /**
  * Writes PutRecords JSON bodies straight into reusable buffers: a request's aggregates are encoded by
- * one codec call into a scratch buffer and base64-encoded into the body, raw records are base64-encoded from the
- * caller's bytes, with no intermediate objects or JSON.stringify of the payloads.
+ * one codec call into a scratch buffer and base64-encoded into the body, lone records are
+ * base64-encoded from the packed data, with no intermediate objects or JSON.stringify of the payloads.
  */
 export class PutRecordsBodyWriter {
   readonly #codec: Codec;
-  readonly #aggregates: AggregateBatch;
+  readonly #aggregates: AggregateEncoder;
   readonly #buffers = new BodyBufferPool();
 
   constructor(codec: Codec) {
     this.#codec = codec;
-    this.#aggregates = new AggregateBatch(codec);
+    this.#aggregates = new AggregateEncoder(codec);
   }
 
-  /** Writes the body for `records` of `streamName`; give the buffer back with release() once sent. */
-  write(streamName: string, records: readonly KinesisRecord[]): { body: Buffer; buffer: Buffer } {
+  /** Writes the body for `packed`; give the buffer back with release() once sent. */
+  write(packed: PackedRequest): { body: Buffer; buffer: Buffer } {
+    const { streamName, records, flags, firstMember, sizes, pkBytes, pkOffsets, data, dataOffsets } = packed;
     let upper = 40 + streamName.length;
-    for (const record of records) {
-      const first = record.records[0] as UserRecord;
-      const pk = record.aggregated ? 1 : first.pkKind === PK_ASCII ? first.pkBytes : 6 * first.partitionKey.length;
-      upper += ENTRY_FIXED + base64Length(record.dataSize) + pk + MAX_EHK_DIGITS;
+    for (let i = 0; i < records; i++) {
+      const m = firstMember[i] as number;
+      const aggregated = ((flags[i] as number) & PACKED_AGGREGATED) !== 0;
+      const pk = aggregated ? 1 : ESCAPED_BYTE * ((pkOffsets[m + 1] as number) - (pkOffsets[m] as number));
+      upper += ENTRY_FIXED + base64Length(sizes[i] as number) + pk + MAX_EHK_DIGITS;
     }
     const buffer = this.#buffers.take(upper);
-    const aggregates = this.#aggregates.encode(records);
+    const aggregates = this.#aggregates.encode(packed);
     let o = buffer.write(`{"StreamName":"${streamName}","Records":[`, 0, 'latin1');
-    // The request's aggregates lie back to back in #aggregate, in record order.
+    // The request's aggregates lie back to back in the encoder's scratch, in request order.
     let at = 0;
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i] as KinesisRecord;
+    for (let i = 0; i < records; i++) {
+      const flag = flags[i] as number;
+      const m = firstMember[i] as number;
       if (i > 0) buffer[o++] = 44;
       o = copyBytes(RECORD_OPEN_BYTES, buffer, o);
-      const first = record.records[0] as UserRecord;
-      if (record.aggregated) {
-        const size = record.dataSize;
+      if ((flag & PACKED_AGGREGATED) !== 0) {
+        const size = sizes[i] as number;
         o = writeBase64(aggregates, size, buffer, o, this.#codec, at);
         at += size;
         o = copyBytes(PK_FIELD_BYTES, buffer, o);
         o = copyBytes(AGGREGATE_PK_BYTES, buffer, o);
       } else {
-        o = writeBase64(first.data, first.data.length, buffer, o, this.#codec);
+        const from = dataOffsets[m] as number;
+        o = writeBase64(data, (dataOffsets[m + 1] as number) - from, buffer, o, this.#codec, from);
         o = copyBytes(PK_FIELD_BYTES, buffer, o);
-        const pk = first.partitionKey;
-        if (first.pkKind === PK_ASCII) {
+        const start = pkOffsets[m] as number;
+        const end = pkOffsets[m + 1] as number;
+        const kind = flag >> PACKED_KIND_SHIFT;
+        if (kind === PK_ASCII || kind === PK_UNICODE) {
+          // UTF-8 bytes of a key with nothing to escape go into JSON as they are.
           buffer[o++] = 34;
-          o += writeKey(pk, true, buffer, o);
-          buffer[o++] = 34;
-        } else if (first.pkKind === PK_UNICODE) {
-          buffer[o++] = 34;
-          o += buffer.write(pk, o, 'utf8');
+          for (let k = start; k < end; k++) buffer[o++] = pkBytes[k] as number;
           buffer[o++] = 34;
         } else {
-          o += buffer.write(JSON.stringify(pk), o, 'utf8');
+          const key = Buffer.from(pkBytes.buffer, pkBytes.byteOffset + start, end - start).toString('utf8');
+          o += buffer.write(JSON.stringify(key), o, 'utf8');
         }
       }
       // An aggregate goes where its first record's hash key points; a lone record where its own does.
       o = copyBytes(EHK_FIELD_BYTES, buffer, o);
-      const ehk = first.explicitHashKey;
-      o =
-        ehk === undefined
-          ? writeHashKeyDecimal(first.hashes, first.hashOffset, buffer, o)
-          : o + writeKey(ehk, true, buffer, o);
+      o = writeRoute(packed, i, m, flag, buffer, o);
       o = copyBytes(RECORD_CLOSE_BYTES, buffer, o);
     }
     o += buffer.write(']}', o, 'latin1');
@@ -94,4 +94,16 @@ export class PutRecordsBodyWriter {
   release(buffer: Buffer): void {
     this.#buffers.release(buffer);
   }
+}
+
+/**
+ * Writes record i's explicit hash key as decimal digits: its first member's own one, or the digits of
+ * the member's MD5 hash key. Returns the offset after the last digit.
+ */
+function writeRoute(packed: PackedRequest, i: number, m: number, flag: number, out: Buffer, o: number): number {
+  if ((flag & PACKED_EHK) === 0) return writeHashKeyDecimal(packed.hashKeys, 16 * i, out, o);
+  const ehk = packed.ehkBytes;
+  const end = packed.ehkOffsets[m + 1] as number;
+  for (let k = packed.ehkOffsets[m] as number; k < end; k++) out[o++] = ehk[k] as number;
+  return o;
 }

@@ -1,10 +1,8 @@
 import { CBOR_MAJOR_ARRAY, CBOR_MAJOR_BYTES, CBOR_MAJOR_TEXT, type Codec, writeCborHead } from '@shardline/core';
-import type { KinesisRecord } from '../pipeline/kinesis-record.js';
-import { PK_ASCII, type UserRecord } from '../pipeline/user-record.js';
-import { writeKey } from '../pipeline/write-key.js';
-import { AggregateBatch } from './aggregate-batch.js';
+import { AggregateEncoder } from './aggregate-encoder.js';
 import { BodyBufferPool } from './body-buffer-pool.js';
 import { copyBytes } from './copy-bytes.js';
+import { PACKED_AGGREGATED, PACKED_EHK, type PackedRequest } from './packed-request.js';
 import { writeHashKeyDecimal } from './write-hash-key-decimal.js';
 
 /** CBOR text-string items (head + UTF-8) of the member names, written as they are. */
@@ -31,22 +29,25 @@ const MAX_EHK_DIGITS = 39;
  * RFC 8949 preferred (shortest) serialisation. Aggregates come from one codec call per request.
  */
 export class PutRecordsCborWriter {
-  readonly #aggregates: AggregateBatch;
+  readonly #aggregates: AggregateEncoder;
   readonly #buffers = new BodyBufferPool();
 
   constructor(codec: Codec) {
-    this.#aggregates = new AggregateBatch(codec);
+    this.#aggregates = new AggregateEncoder(codec);
   }
 
-  /** Writes the body for `records` of `streamName`; give the buffer back with release() once sent. */
-  write(streamName: string, records: readonly KinesisRecord[]): { body: Buffer; buffer: Buffer } {
+  /** Writes the body for `packed`; give the buffer back with release() once sent. */
+  write(packed: PackedRequest): { body: Buffer; buffer: Buffer } {
+    const { streamName, records, flags, firstMember, sizes, pkBytes, pkOffsets, data, dataOffsets } = packed;
     let upper = 32 + 3 * streamName.length;
-    for (const record of records) {
-      const first = record.records[0] as UserRecord;
-      upper += ENTRY_FIXED + record.dataSize + (record.aggregated ? 1 : first.pkBytes) + MAX_EHK_DIGITS;
+    for (let i = 0; i < records; i++) {
+      const m = firstMember[i] as number;
+      const aggregated = ((flags[i] as number) & PACKED_AGGREGATED) !== 0;
+      const pk = aggregated ? 1 : (pkOffsets[m + 1] as number) - (pkOffsets[m] as number);
+      upper += ENTRY_FIXED + (sizes[i] as number) + pk + MAX_EHK_DIGITS;
     }
     const buffer = this.#buffers.take(upper);
-    const aggregates = this.#aggregates.encode(records);
+    const aggregates = this.#aggregates.encode(packed);
     let o = 0;
     buffer[o++] = MAP_2;
     o = copyBytes(STREAM_NAME_KEY, buffer, o);
@@ -54,42 +55,42 @@ export class PutRecordsCborWriter {
     o = writeCborHead(buffer, o, CBOR_MAJOR_TEXT, nameBytes);
     o += buffer.write(streamName, o, 'utf8');
     o = copyBytes(RECORDS_KEY, buffer, o);
-    o = writeCborHead(buffer, o, CBOR_MAJOR_ARRAY, records.length);
+    o = writeCborHead(buffer, o, CBOR_MAJOR_ARRAY, records);
     let at = 0;
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i] as KinesisRecord;
-      const first = record.records[0] as UserRecord;
+    for (let i = 0; i < records; i++) {
+      const flag = flags[i] as number;
+      const m = firstMember[i] as number;
       buffer[o++] = MAP_3;
       o = copyBytes(DATA_KEY, buffer, o);
-      if (record.aggregated) {
-        const size = record.dataSize;
+      if ((flag & PACKED_AGGREGATED) !== 0) {
+        const size = sizes[i] as number;
         o = writeCborHead(buffer, o, CBOR_MAJOR_BYTES, size);
         o += aggregates.copy(buffer, o, at, at + size);
         at += size;
         o = copyBytes(PK_KEY, buffer, o);
         o = copyBytes(AGGREGATE_PK, buffer, o);
       } else {
-        const data = first.data;
-        o = writeCborHead(buffer, o, CBOR_MAJOR_BYTES, data.length);
-        buffer.set(data, o);
-        o += data.length;
+        const from = dataOffsets[m] as number;
+        const to = dataOffsets[m + 1] as number;
+        o = writeCborHead(buffer, o, CBOR_MAJOR_BYTES, to - from);
+        buffer.set(data.subarray(from, to), o);
+        o += to - from;
         o = copyBytes(PK_KEY, buffer, o);
-        o = writeCborHead(buffer, o, CBOR_MAJOR_TEXT, first.pkBytes);
-        // pkBytes is the key's exact UTF-8 length, so the head written above is right.
-        o +=
-          first.pkKind === PK_ASCII
-            ? writeKey(first.partitionKey, true, buffer, o)
-            : buffer.write(first.partitionKey, o, 'utf8');
+        const start = pkOffsets[m] as number;
+        const end = pkOffsets[m + 1] as number;
+        o = writeCborHead(buffer, o, CBOR_MAJOR_TEXT, end - start);
+        for (let k = start; k < end; k++) buffer[o++] = pkBytes[k] as number;
       }
       // An aggregate goes where its first record's hash key points; a lone record where its own does.
       o = copyBytes(EHK_KEY, buffer, o);
-      const ehk = first.explicitHashKey;
-      if (ehk !== undefined) {
-        o = writeCborHead(buffer, o, CBOR_MAJOR_TEXT, ehk.length);
-        o += writeKey(ehk, true, buffer, o);
+      if ((flag & PACKED_EHK) !== 0) {
+        const start = packed.ehkOffsets[m] as number;
+        const end = packed.ehkOffsets[m + 1] as number;
+        o = writeCborHead(buffer, o, CBOR_MAJOR_TEXT, end - start);
+        for (let k = start; k < end; k++) buffer[o++] = packed.ehkBytes[k] as number;
       } else {
         // Digits go after a two-byte head; fewer than 24 digits take a one-byte head, so they move back.
-        const end = writeHashKeyDecimal(first.hashes, first.hashOffset, buffer, o + 2);
+        const end = writeHashKeyDecimal(packed.hashKeys, 16 * i, buffer, o + 2);
         const digits = end - o - 2;
         if (digits < 24) {
           buffer[o] = CBOR_MAJOR_TEXT | digits;

@@ -1,0 +1,119 @@
+import { getCodec } from '@shardline/native';
+import { describe, expect, it } from 'vitest';
+import { KinesisRecord } from '../src/pipeline/kinesis-record.js';
+import { PK_ESCAPE, PK_UNICODE, type UserRecord } from '../src/pipeline/user-record.js';
+import {
+  PACKED_AGGREGATED,
+  PACKED_EHK,
+  PACKED_KIND_SHIFT,
+  type PackedArrays,
+  PackedRequest,
+} from '../src/transport/packed-request.js';
+import { PutRecordsBodyWriter } from '../src/transport/put-records-body.js';
+import { makeRecord } from './make-record.js';
+
+function aggregateOf(records: UserRecord[]): KinesisRecord {
+  const bound = records.reduce((sum, r) => sum + r.pkBytes + r.data.length + 64, 64);
+  return new KinesisRecord(records, undefined, bound);
+}
+
+function lone(record: UserRecord): KinesisRecord {
+  return new KinesisRecord([record], undefined, record.data.length);
+}
+
+const text = (bytes: Uint8Array, offsets: Uint32Array, m: number): string =>
+  Buffer.from(bytes.subarray(offsets[m], offsets[m + 1])).toString('utf8');
+
+describe('PackedRequest', () => {
+  it("packs aggregates' members first and lone records after, each record keeping its place", () => {
+    const a = [makeRecord('a1', Buffer.from('one')), makeRecord('a2', Buffer.from('two'), '42')];
+    const b = [makeRecord('b1', Buffer.from('three')), makeRecord('b2', Buffer.from('four'))];
+    const solo = makeRecord('clé', Buffer.from('five'));
+    const escaped = makeRecord('q"uote', Buffer.from('six'), '7');
+    const records = [lone(solo), aggregateOf(a), lone(escaped), aggregateOf(b)];
+    const packed = new PackedRequest();
+    packed.pack('s', records);
+
+    expect(packed.streamName).toBe('s');
+    expect(packed.records).toBe(4);
+    expect(packed.aggregates).toBe(2);
+    expect(packed.aggregatedMembers).toBe(4);
+    expect([...packed.firstMember.subarray(0, 4)]).toEqual([4, 0, 5, 2]);
+    expect([...packed.bounds.subarray(0, 3)]).toEqual([0, 2, 4]);
+    expect([...packed.flags.subarray(0, 4)]).toEqual([
+      PK_UNICODE << PACKED_KIND_SHIFT,
+      PACKED_AGGREGATED,
+      (PK_ESCAPE << PACKED_KIND_SHIFT) | PACKED_EHK,
+      PACKED_AGGREGATED,
+    ]);
+    const keys = [0, 1, 2, 3, 4, 5].map((m) => text(packed.pkBytes, packed.pkOffsets, m));
+    expect(keys).toEqual(['a1', 'a2', 'b1', 'b2', 'clé', 'q"uote']);
+    const data = [0, 1, 2, 3, 4, 5].map((m) => text(packed.data, packed.dataOffsets, m));
+    expect(data).toEqual(['one', 'two', 'three', 'four', 'five', 'six']);
+    const ehks = [0, 1, 2, 3, 4, 5].map((m) => text(packed.ehkBytes, packed.ehkOffsets, m));
+    expect(ehks).toEqual(['', '42', '', '', '', '7']);
+    expect(packed.ehkTotal).toBe(3);
+    // Each record's route: its first member's hash key (ignored where an explicit hash key is given).
+    expect(Buffer.from(packed.hashKeys.subarray(0, 16)).equals(Buffer.from(solo.hashes))).toBe(true);
+    expect(Buffer.from(packed.hashKeys.subarray(16, 32)).equals(Buffer.from(a[0]?.hashes ?? []))).toBe(true);
+    expect(Buffer.from(packed.hashKeys.subarray(48, 64)).equals(Buffer.from(b[0]?.hashes ?? []))).toBe(true);
+  });
+
+  it('keeps its columns on shared memory and changes version only when a column is replaced', () => {
+    const packed = new PackedRequest();
+    const small = [aggregateOf([makeRecord('k1', Buffer.alloc(10)), makeRecord('k2', Buffer.alloc(10))])];
+    packed.pack('s', small);
+    for (const array of Object.values(packed.arrays()) as Uint8Array[]) {
+      expect(array.buffer).toBeInstanceOf(SharedArrayBuffer);
+    }
+    const first = packed.version;
+    packed.pack('s', small);
+    expect(packed.version).toBe(first);
+    const many = Array.from({ length: 300 }, (_, i) => makeRecord(`key-${i}`, Buffer.alloc(200)));
+    packed.pack('s', [aggregateOf(many)]);
+    expect(packed.version).toBeGreaterThan(first);
+    const grown = packed.version;
+    packed.pack('s', small);
+    expect(packed.version).toBe(grown);
+  });
+
+  it('grows the key column past the request size when an aggregate repeats a long key', () => {
+    // The aggregate stores the key once, so its size bound (what the columns are sized by) is below
+    // the key bytes of its members.
+    const key = 'k'.repeat(256);
+    const members = Array.from({ length: 8 }, () => makeRecord(key, new Uint8Array(0)));
+    const packed = new PackedRequest();
+    packed.pack('s', [new KinesisRecord(members, undefined, 300)]);
+    expect(packed.pkOffsets[8]).toBe(8 * 256);
+    for (let m = 0; m < 8; m++) expect(text(packed.pkBytes, packed.pkOffsets, m)).toBe(key);
+  });
+
+  it('grows the explicit-hash-key column while packing, keeping what is already written', () => {
+    const ehk = '340282366920938463463374607431768211455';
+    const members = Array.from({ length: 200 }, (_, i) => makeRecord(`k${i}`, Buffer.from('x'), ehk));
+    const packed = new PackedRequest();
+    packed.pack('s', [aggregateOf(members)]);
+    expect(packed.ehkTotal).toBe(200 * ehk.length);
+    for (let m = 0; m < 200; m++) expect(text(packed.ehkBytes, packed.ehkOffsets, m)).toBe(ehk);
+  });
+
+  it('another thread that adopts the header and the shared columns writes the same body', () => {
+    const members = Array.from({ length: 50 }, (_, i) => makeRecord(`key-${i % 7}`, Buffer.alloc(i, i)));
+    const records = [aggregateOf(members), lone(makeRecord('solo', Buffer.from('raw'), '12345'))];
+    const packed = new PackedRequest();
+    packed.pack('stream', records);
+    const original = Buffer.from(new PutRecordsBodyWriter(getCodec()).write(packed).body);
+    const exact = packed.sizes[0];
+    packed.sizes[0] = records[0]?.dataSize ?? 0;
+
+    // structuredClone shares SharedArrayBuffers as postMessage does.
+    const copy = new PackedRequest();
+    copy.adoptArrays(structuredClone(packed.arrays()) as PackedArrays);
+    copy.adoptHeader(structuredClone(packed.header()));
+    const written = new PutRecordsBodyWriter(getCodec()).write(copy).body;
+    expect(Buffer.from(written).equals(original)).toBe(true);
+    // The exact size the other side's encoder stored is visible to the packing side.
+    expect(exact).toBeLessThan(records[0]?.dataSize ?? 0);
+    expect(packed.sizes[0]).toBe(exact);
+  });
+});
