@@ -578,7 +578,7 @@ async function main(): Promise<void> {
     '- aws-kinesis-agg fills aggregates to 1 MiB of protobuf without counting the outer partition key, so with 1 KiB records its Kinesis records exceed the 1 MiB limit and the broker rejects them ("failed" counts user records); this is the library\'s known limit, not a harness error.',
   );
   lines.push(
-    "- Client CPU per record includes hashing, aggregation with its MD5 trailer, base64 (none with protocol 'cbor'), the SigV4 SHA-256 of every body and the socket writes. Our producer computes the MD5 of partition keys and of the aggregates of one request eight at a time in AVX2 lanes (native codec), and signs with node:crypto's SHA-256 (SHA-NI) once per body.",
+    "- Client CPU per record includes hashing, aggregation with its MD5 trailer, base64 (none with protocol 'cbor'), the SigV4 SHA-256 of every body and the socket writes, on every thread of the client process: our producer runs with its default `sendThread: 'worker'`, so the body writing, signing and HTTP run on its worker thread (since 2026-11-22 12:27), in parallel with the thread that calls put(). Our producer computes the MD5 of partition keys and of the aggregates of one request eight at a time in AVX2 lanes (native codec), and signs with node:crypto's SHA-256 (SHA-NI) once per body.",
   );
   lines.push(
     "- Protocol 'cbor' rows depend on the broker's CBOR decoding as much as on the client: they measure the broker build of this run.",
