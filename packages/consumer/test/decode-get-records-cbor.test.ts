@@ -404,6 +404,19 @@ describe('decodeGetRecordsCbor', () => {
     }
   });
 
+  it('leaves maps with keys the generic decoder refuses to it, also inside members it would skip', () => {
+    // An unknown member holding a map keyed by an integer (accepted by both) and by a byte string
+    // (CBOR allows it; cbor-x, which makes keys property names, refuses it): found by the damage property.
+    const unknown = [0xa2, 0x00, 0x01, 0x41, 0x78, 0x02];
+    const body = Buffer.from([0xa2, 0x67, ...Buffer.from('Records'), 0x80, 0x61, 0x58, ...unknown]);
+    expect(decodeGetRecordsCborFast(body)).toBeUndefined();
+    expect(() => decodeGetRecordsCbor(body)).toThrow(AwsServiceError);
+    expect(agree(body)).toBeUndefined();
+    const integerKeysOnly = Buffer.from([0xa2, 0x67, ...Buffer.from('Records'), 0x80, 0x61, 0x58, 0xa1, 0x00, 0x01]);
+    expect(decodeGetRecordsCborFast(integerKeysOnly)).toEqual({ Records: [] });
+    expect(agree(integerKeysOnly)).toEqual({ Records: [] });
+  });
+
   it('reads an arrival time below 1e11 as epoch seconds (servers that send seconds)', () => {
     const body = Buffer.concat([
       Buffer.from([0xa1, 0x67]),

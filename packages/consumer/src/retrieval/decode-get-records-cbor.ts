@@ -274,7 +274,7 @@ function skip(depth: number): void {
       return;
     case 5:
       for (let i = 0; more(value, i); i++) {
-        skip(depth + 1);
+        skipKey(depth + 1);
         skip(depth + 1);
       }
       return;
@@ -282,6 +282,18 @@ function skip(depth: number): void {
       // Tags: their meaning (and so what the generic decoder makes of them) is not ours to guess.
       throw FALLBACK;
   }
+}
+
+/**
+ * Skips a map key. The generic decoder turns keys into property names and refuses the ones that are
+ * objects (byte strings, arrays, maps, tagged values, null), which CBOR allows: only text and integer
+ * keys are skipped here, and the generic decoder decides about the others.
+ */
+function skipKey(depth: number): void {
+  if (pos >= end) throw FALLBACK;
+  const keyMajor = (body[pos] as number) >>> 5;
+  if (keyMajor !== 0 && keyMajor !== 1 && keyMajor !== 3) throw FALLBACK;
+  skip(depth);
 }
 
 /** Skips a simple value or float whose first byte `b` is at `pos`. */
