@@ -107,8 +107,8 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
     this.#closed = true;
     const worker = this.#worker;
     this.#worker = undefined;
-    this.#failPending('the producer closed while it was in flight');
     if (worker !== undefined) await worker.terminate();
+    this.#failPending('the producer closed while it was in flight');
   }
 
   async #resolveCredentials(): Promise<PutRecordsWorkerRequest['credentials']> {
@@ -157,9 +157,17 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
       if (message.type === 'ready') ready = true;
       else this.#onAnswer(worker, message);
     });
-    worker.on('error', (error) => this.#onStopped(worker, error.message, ready));
-    worker.on('messageerror', (error) => this.#onStopped(worker, error.message, ready));
-    worker.on('exit', (code) => this.#onStopped(worker, `exit code ${code}`, ready));
+    // Requests are failed or handed over only once the thread has exited: a thread still running could
+    // otherwise read columns that this thread has reused for another request.
+    let reason: string | undefined;
+    worker.on('error', (error) => {
+      reason ??= error.message;
+    });
+    worker.on('messageerror', (error) => {
+      reason ??= error.message;
+      void worker.terminate();
+    });
+    worker.on('exit', (code) => this.#onStopped(worker, reason ?? `exit code ${code}`, ready));
     this.#worker = worker;
     // A new thread has seen no columns yet.
     this.#slots = new WeakMap();
@@ -187,8 +195,6 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
       for (const { packed, resolve, reject } of pending) this.#fallback.send(packed).then(resolve, reject);
     }
     this.#failPending(`its thread stopped (${reason})`);
-    // A thread that failed to stop itself is stopped here; the next request starts a new one.
-    void worker.terminate();
   }
 
   #failPending(reason: string): void {
