@@ -432,10 +432,8 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
     }
     if (live.length === 0) return;
     let userRecords = 0;
-    let bytes = 0;
     for (const record of live) {
       record.attempts++;
-      bytes += record.size;
       const records = record.records;
       userRecords += records.length;
       for (let i = 0; i < records.length; i++) {
@@ -448,7 +446,7 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
     const packed = this.#packs.pop() ?? new PackedRequest();
     packed.pack(streamName, live);
     if (producerChannels.request.hasSubscribers) {
-      producerChannels.request.publish({ streamName, kinesisRecords: live.length, userRecords, bytes });
+      producerChannels.request.publish({ streamName, kinesisRecords: live.length, userRecords, bytes: packed.bytes });
     }
     this.#metrics.observe('KinesisRecordsPerPutRecordsRequest', live.length);
     this.#metrics.observe('UserRecordsPerPutRecordsRequest', userRecords);

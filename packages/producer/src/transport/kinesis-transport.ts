@@ -2,6 +2,7 @@ import { AwsServiceError, NetworkError } from '@shardline/core';
 import { Pool } from 'undici';
 import type { CredentialsProvider, ProducerCredentials } from '../config/producer-config.js';
 import { bodySha256Hex } from './body-sha256.js';
+import { credentialsError } from './credentials-error.js';
 import { decodeCbor } from './decode-cbor.js';
 import { parseAwsError } from './parse-aws-error.js';
 import { RequestSigner } from './request-signer.js';
@@ -100,11 +101,7 @@ export class KinesisTransport {
         },
       });
     } catch (cause) {
-      // No credentials can be found or loaded: repeating the same call fails the same way.
-      throw new AwsServiceError('CredentialsError', `could not sign the request: ${(cause as Error).message}`, {
-        retriable: false,
-        cause,
-      });
+      throw credentialsError(cause);
     }
     let response: Awaited<ReturnType<Pool['request']>>;
     try {

@@ -59,6 +59,8 @@ export class PackedRequest {
   aggregatedMembers = 0;
   /** Bytes in the explicit-hash-key column; 0 when no member has one. */
   ehkTotal = 0;
+  /** The request's size as collectionMaxSize counts it: Σ partition key + data (aggregates at their bound). */
+  bytes = 0;
   /** Per Kinesis record: PACKED_* bits. */
   flags: Uint8Array = new Uint8Array(0);
   /** Per Kinesis record: column index of its first member. */
@@ -97,6 +99,7 @@ export class PackedRequest {
     this.records = records.length;
     this.aggregates = aggregates;
     this.aggregatedMembers = aggregatedMembers;
+    this.bytes = bytes;
     const flags = this.flags;
     const firstMember = this.firstMember;
     const sizes = this.sizes;

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { AwsServiceError, NetworkError } from '@shardline/core';
+import { NetworkError } from '@shardline/core';
 import type { CredentialsProvider, ProducerCredentials } from '../config/producer-config.js';
+import { credentialsError } from './credentials-error.js';
 import type { PutRecordsResponse } from './kinesis-transport.js';
 import type { PackedRequest } from './packed-request.js';
 import type { PutRecordsSender } from './put-records-sender.js';
@@ -117,11 +118,7 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
     try {
       credentials = typeof source === 'function' ? await source() : source;
     } catch (cause) {
-      // No credentials can be found or loaded: repeating the same call fails the same way.
-      throw new AwsServiceError('CredentialsError', `could not sign the request: ${(cause as Error).message}`, {
-        retriable: false,
-        cause,
-      });
+      throw credentialsError(cause);
     }
     // Only plain strings cross threads: a provider's result may carry functions or metadata.
     return {
