@@ -1,6 +1,9 @@
 /** Reference point of the pipeline clock, read once when the module loads. */
 const ORIGIN = Date.now();
-/** First value that no longer fits a 32-bit small integer (about 24.8 days after ORIGIN). */
+/**
+ * First value past int32 (about 24.8 days after ORIGIN). Below it `| 0` is exact, and on 64-bit builds
+ * without pointer compression (Node's own) the result is a small integer.
+ */
 const SMALL_INT_LIMIT = 2 ** 31;
 
 /**
