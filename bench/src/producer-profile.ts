@@ -6,6 +6,7 @@
  * PROFILE_SIZE sets the record size in bytes; PROFILE_MS the measured time (after 1 s of warm-up); PROFILE_WINDOW the records kept outstanding;
  * PROFILE_PROTOCOL=json|cbor sets the producer's PutRecords protocol; PROFILE_API=putMany drives putMany() in chunks of 500 instead of put();
  * PROFILE_CONFIG a JSON object of further producer options (e.g. '{"collectionMaxSize":1048576}'); PROFILE_CPU=<file> writes a CPU profile of the measured window alone (no start-up, no warm-up) to <file>;
+ * PROFILE_BROKER_RETAINED_MIB the broker's maxRetainedBytes in MiB (default 256, as in producer.ts; 0 keeps every record);
  * PROFILE_HEAP=1 prints the top allocation sites (bytes per acknowledged record, collected objects
  * included) from V8's sampling heap profiler; PROFILE_PRODUCER an alternative module path to load KinesisProducer from (A/B against another build).
  * It writes nothing: bench/README.md figures come from producer.ts.
@@ -27,7 +28,14 @@ const MANY = process.env.PROFILE_API === 'putMany';
 
 async function brokerChild(): Promise<void> {
   const { startBroker } = await import('@shardline/broker');
-  const broker = await startBroker({ port: 0, limits: 'off', createStreamMs: 0 });
+  // As in producer.ts: only the newest records are kept, and their memory reused (0 keeps all).
+  const retainedMib = Number(process.env.PROFILE_BROKER_RETAINED_MIB ?? 256);
+  const broker = await startBroker({
+    port: 0,
+    limits: 'off',
+    createStreamMs: 0,
+    ...(retainedMib > 0 ? { maxRetainedBytes: retainedMib * 2 ** 20 } : {}),
+  });
   process.on('message', () => {
     broker.close().then(() => process.exit(0));
   });

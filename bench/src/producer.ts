@@ -48,6 +48,8 @@ const SHARDS = 8;
 const CHUNK = 500;
 const CONNECTIONS = 24;
 const WINDOW = Number(process.env.BENCH_PRODUCER_WINDOW ?? 50_000);
+/** The broker's maxRetainedBytes, in MiB; 0 keeps every record (the broker's default). */
+const BROKER_RETAINED_MIB = Number(process.env.BENCH_PRODUCER_BROKER_RETAINED_MIB ?? 256);
 
 type Scenario = 'ours' | 'ours-many' | 'ours-cbor' | 'agg-sdk' | 'sdk';
 const PRODUCER_MODULE = process.env.BENCH_PRODUCER_MODULE;
@@ -73,7 +75,15 @@ interface Result {
 
 async function brokerChild(limits: 'off' | 'aws'): Promise<void> {
   const { startBroker } = await import('@shardline/broker');
-  const broker = await startBroker({ port: 0, limits, createStreamMs: 0 });
+  // Nobody reads the stream back, so the broker keeps only the newest records (BROKER_RETAINED_MIB) and
+  // reuses their memory: storing every row's gigabyte in fresh pages costs it 15-25 % more CPU (page
+  // zeroing, collections prompted by external memory), CPU the client under test shares on this machine.
+  const broker = await startBroker({
+    port: 0,
+    limits,
+    createStreamMs: 0,
+    ...(BROKER_RETAINED_MIB > 0 ? { maxRetainedBytes: BROKER_RETAINED_MIB * 2 ** 20 } : {}),
+  });
   process.on('message', (message: { type: string }) => {
     if (message.type === 'usage') {
       const cpu = process.cpuUsage();
@@ -565,6 +575,9 @@ async function main(): Promise<void> {
   lines.push('Notes:');
   lines.push(
     `- Every process runs with \`--max-semi-space-size=${SEMI_SPACE_MIB}\` (\`BENCH_PRODUCER_SEMI_SPACE_MIB\`, 0 for V8's default): the same for every client.`,
+    BROKER_RETAINED_MIB > 0
+      ? `- The broker keeps the newest ${BROKER_RETAINED_MIB} MiB of records (\`maxRetainedBytes\`; \`BENCH_PRODUCER_BROKER_RETAINED_MIB\`, 0 to keep all) and reuses the memory of older ones: nothing reads them back here, and storing every row's gigabyte in fresh pages costs the broker, on the CPU all clients share, 15-25 % more CPU (page zeroing and the collections external memory prompts).`
+      : '- The broker keeps every record (`BENCH_PRODUCER_BROKER_RETAINED_MIB=0`).',
     "- Every process runs compiled JavaScript under plain node, as services run the packages. Until 2026-11-22 the bench ran under a TypeScript loader (tsx), which also transformed our packages' dist files (not the SDK's, under node_modules): its esbuild keepNames wrapped every function our code creates, which cost our producer ~25 % more CPU per record (880 against 1,190 ns in alternating harness runs) and slowed the broker child; earlier figures for our rows are depressed by it.",
     '- Limits-off rows run our producer with `rateLimit: 1000000`: its default per-shard limiter (150 % of real Kinesis shard limits) would otherwise cap it at ~12 MiB/s on 8 shards. The limits-aws row uses the defaults.',
   );

@@ -18,6 +18,8 @@ it('rejects bad options with one line and exit code 2', () => {
     ['--bogus'],
     ['--fsync', 'always'],
     ['--credentials', join(dir, 'missing.json')],
+    ['--max-retained-mib', '-5'],
+    ['--max-retained-mib', '64', '--data-dir', dir],
   ]) {
     const r = spawnSync(process.execPath, [CLI, 'broker', ...args], { encoding: 'utf8', timeout: 10_000 });
     expect(r.status).toBe(2);
@@ -34,7 +36,19 @@ it('starts with credentials and TLS, prints one line with the endpoints, and sto
   writeFileSync(credentials, JSON.stringify([{ accessKeyId: 'AKIDCLI', secretAccessKey: 'cli-secret' }]));
   const child = spawn(
     process.execPath,
-    [CLI, 'broker', '--port', '0', '--tls', '--tls-port', '0', '--credentials', credentials],
+    [
+      CLI,
+      'broker',
+      '--port',
+      '0',
+      '--tls',
+      '--tls-port',
+      '0',
+      '--credentials',
+      credentials,
+      '--max-retained-mib',
+      '64',
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -51,6 +65,7 @@ it('starts with credentials and TLS, prints one line with the endpoints, and sto
     expect(line.trim().split('\n')).toHaveLength(1);
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1] ?? '';
     expect(line).toMatch(/https:\/\/127\.0\.0\.1:\d+/);
+    expect(line).toContain('in memory, at most 64 MiB of records');
     const good = sdkClient(url, { http1: true, accessKeyId: 'AKIDCLI', secretAccessKey: 'cli-secret' });
     const bad = sdkClient(url, { http1: true, accessKeyId: 'AKIDCLI', secretAccessKey: 'nope' });
     expect(await errorName(good.send(new ListStreamsCommand({})))).toBe('no error');

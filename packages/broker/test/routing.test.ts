@@ -3,21 +3,14 @@ import { partitionKeyHash, splitHashKeyRange } from '@shardline/core';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { BrokerState } from '../src/model/broker-state.js';
-import { createInitialShards, splitShard } from '../src/model/resharding.js';
+import { splitShard } from '../src/model/resharding.js';
 import type { Shard } from '../src/model/shard.js';
-import { Stream } from '../src/model/stream.js';
 import { resolveBrokerOptions } from '../src/options/broker-options.js';
+import { modelStream } from './helpers/model-stream.js';
 
 it('routes every partition key to the shard whose range holds its MD5, including at range edges', () => {
   const state = new BrokerState(resolveBrokerOptions({ limits: 'off' }));
-  const stream = new Stream({
-    name: 's',
-    arn: state.arn('s'),
-    createdMs: 1,
-    mode: 'PROVISIONED',
-    maxRecordSizeKiB: 1024,
-  });
-  createInitialShards(state, stream, 7);
+  const stream = modelStream(state, 's', 7);
   // Splits whose boundary shares its top 48 bits with neighbours exercise the exact bigint path.
   const edge = splitHashKeyRange(7)[3]?.startingHashKey ?? 0n;
   const owner = stream.routeKey(edge + 5n);

@@ -1,7 +1,9 @@
 import type { ResolvedBrokerOptions } from '../options/broker-options.js';
 import { KeyHasher } from './key-hasher.js';
 import { SealedTokens } from './sealed-tokens.js';
+import { SegmentPool } from './segment-pool.js';
 import type { Shard } from './shard.js';
+import type { ShardLog } from './shard-log.js';
 import type { Stream } from './stream.js';
 
 /** What the durable store needs to hear about; absent when the broker runs in memory. */
@@ -19,6 +21,8 @@ export class BrokerState {
   readonly streams = new Map<string, Stream>();
   readonly keyHasher = new KeyHasher();
   storage: StorageHooks | undefined;
+  /** Every shard log's segments when maxRetainedBytes bounds them. */
+  readonly segments: SegmentPool | undefined;
   #counter: number;
   readonly #timers = new Set<NodeJS.Timeout>();
   #closed = false;
@@ -26,6 +30,7 @@ export class BrokerState {
   constructor(options: ResolvedBrokerOptions, tokens: SealedTokens = new SealedTokens()) {
     this.options = options;
     this.tokens = tokens;
+    this.segments = options.maxRetainedBytes === undefined ? undefined : new SegmentPool(options.maxRetainedBytes);
     // Starting from the clock keeps numbers growing across restarts of a memory-only broker too.
     this.#counter = Math.floor(options.clock()) * 1000;
   }
@@ -79,7 +84,33 @@ export class BrokerState {
     this.#timers.add(timer);
   }
 
+  /**
+   * With maxRetainedBytes: drops the oldest segments, over all shards, until the logs hold no more than
+   * the bound (each log keeps its newest segment). Called after appends, never during one, so a batch's
+   * rollback marks stay valid.
+   */
+  enforceRetainedBound(): void {
+    const pool = this.segments;
+    if (pool === undefined) return;
+    while (pool.overBound) {
+      let oldest: ShardLog | undefined;
+      let arrival = Number.POSITIVE_INFINITY;
+      for (const stream of this.streams.values()) {
+        for (const shard of stream.shards) {
+          const at = shard.log.oldestDroppableArrival;
+          if (at < arrival) {
+            arrival = at;
+            oldest = shard.log;
+          }
+        }
+      }
+      if (oldest === undefined) return;
+      oldest.dropOldestSegment();
+    }
+  }
+
   close(): void {
+    this.segments?.clear();
     this.#closed = true;
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();

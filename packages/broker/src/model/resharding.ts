@@ -18,6 +18,7 @@ export function createInitialShards(state: BrokerState, stream: Stream, count: n
         startingCounter: state.nextCounter(),
         createdMs: now,
         streamToken: streamTokenOf(stream.createdMs),
+        segments: state.segments,
       }),
     );
   }
@@ -45,6 +46,7 @@ function child(
     startingCounter: state.nextCounter(),
     createdMs: state.now(),
     streamToken: streamTokenOf(stream.createdMs),
+    segments: state.segments,
   });
   stream.addShard(shard);
   return shard;

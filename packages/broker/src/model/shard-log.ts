@@ -9,6 +9,8 @@ import {
 import { writeBase64 } from '../protocol/base64-out.js';
 import type { Base64Slice } from '../protocol/base64-slice.js';
 import { asciiText, copyBytes, putBytes } from '../protocol/cbor-out.js';
+import { Segment } from './segment.js';
+import type { SegmentPool } from './segment-pool.js';
 import { SEQUENCE_NUMBER_LENGTH, writeSequenceDigits } from './sequence-number.js';
 
 /**
@@ -79,32 +81,6 @@ function writeKey(bytes: Buffer, at: number, key: string): number {
   }
   return bytes.write(key, at, 'utf8');
 }
-class Segment {
-  readonly firstIndex: number;
-  readonly capacity: number;
-  readonly counters: Float64Array;
-  readonly arrivals: Float64Array;
-  /** Start of the record's partition key in `bytes`. */
-  readonly starts: Uint32Array;
-  readonly keyLengths: Uint16Array;
-  /** End of the record's data in `bytes`. */
-  readonly ends: Uint32Array;
-  readonly bytes: Buffer;
-  count = 0;
-  used = 0;
-
-  constructor(firstIndex: number, entries: number, bytes: number) {
-    this.firstIndex = firstIndex;
-    this.capacity = entries;
-    this.counters = new Float64Array(entries);
-    this.arrivals = new Float64Array(entries);
-    this.starts = new Uint32Array(entries);
-    this.keyLengths = new Uint16Array(entries);
-    this.ends = new Uint32Array(entries);
-    this.bytes = Buffer.allocUnsafeSlow(bytes);
-  }
-}
-
 /** Absolute indexes [first, next) of records to answer, and their key + data bytes. */
 export interface LogSpan {
   readonly first: number;
@@ -129,6 +105,8 @@ export interface LogEntry {
 }
 
 export class ShardLog {
+  /** Where segments come from and go to when the broker bounds retained memory; absent = plain allocation. */
+  readonly #pool: SegmentPool | undefined;
   #segments: Segment[] = [];
   /** Absolute index of the first retained record. */
   #start = 0;
@@ -142,6 +120,9 @@ export class ShardLog {
    * with index arrays for 65,536 records and room for 8 (megabytes of zeroed, unused memory each).
    */
   #recentSize = 0;
+  constructor(pool?: SegmentPool) {
+    this.#pool = pool;
+  }
   get start(): number {
     return this.#start;
   }
@@ -160,6 +141,7 @@ export class ShardLog {
     for (let i = mark.segments; i < this.#segments.length; i++) {
       const s = this.#segments[i] as Segment;
       if (s.count > 0) this.#bytes -= s.used - (s.starts[0] as number);
+      this.#pool?.give(s);
     }
     this.#segments.length = mark.segments;
     const tail = this.#segments[mark.segments - 1];
@@ -184,7 +166,8 @@ export class ShardLog {
       entries = Math.min(MAX_ENTRIES, Math.max(1, Math.floor(target / average)));
       bytes = Math.ceil(entries * average * SLACK);
     }
-    const segment = new Segment(this.#end, entries, Math.max(bytes, maxBytes));
+    const size = Math.max(bytes, maxBytes);
+    const segment = this.#pool?.take(this.#end, entries, size) ?? new Segment(this.#end, entries, size);
     this.#segments.push(segment);
     return segment;
   }
@@ -319,7 +302,35 @@ export class ShardLog {
       if (s.firstIndex + s.count > first) break;
       drop++;
     }
-    if (drop > 0) this.#segments.splice(0, drop);
+    if (drop > 0) this.#release(this.#segments.splice(0, drop));
+  }
+  /**
+   * Arrival time of the first retained record when the log could drop its oldest segment, else +Infinity.
+   * The newest segment is never dropped: records are still being appended to it.
+   */
+  get oldestDroppableArrival(): number {
+    if (this.#segments.length < 2) return Number.POSITIVE_INFINITY;
+    return this.arrivalAt(this.#start);
+  }
+  /** Forgets the records of the oldest segment (as retention would), if there is more than one. */
+  dropOldestSegment(): void {
+    if (this.#segments.length < 2) return;
+    const s = this.#segments[0] as Segment;
+    const next = s.firstIndex + s.count;
+    if (next > this.#start) this.#bytes -= s.used - (s.starts[this.#start - s.firstIndex] as number);
+    this.#start = Math.max(this.#start, next);
+    this.#release(this.#segments.splice(0, 1));
+  }
+  /** Forgets every record: the log's stream is gone. */
+  clear(): void {
+    this.#release(this.#segments);
+    this.#segments = [];
+    this.#start = this.#end;
+    this.#bytes = 0;
+  }
+  #release(dropped: readonly Segment[]): void {
+    const pool = this.#pool;
+    if (pool !== undefined) for (const s of dropped) pool.give(s);
   }
   /**
    * The records a GetRecords answer starting at `from` returns: [first, next), at most `limit` records

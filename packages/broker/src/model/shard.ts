@@ -1,4 +1,5 @@
 import { MAX_HASH_KEY, TokenBucket } from '@shardline/core';
+import type { SegmentPool } from './segment-pool.js';
 import { formatSequenceNumber, sequenceSuffix } from './sequence-number.js';
 import { ShardLog } from './shard-log.js';
 
@@ -22,6 +23,8 @@ export interface ShardInit {
   readonly startingCounter: number;
   readonly createdMs: number;
   readonly streamToken: number;
+  /** The broker's segment pool when it bounds retained memory. */
+  readonly segments?: SegmentPool | undefined;
 }
 
 export class Shard {
@@ -36,7 +39,7 @@ export class Shard {
   readonly createdMs: number;
   /** Digits after the counter in this shard's sequence numbers. */
   readonly suffix: string;
-  readonly log = new ShardLog();
+  readonly log: ShardLog;
   endingCounter: number | undefined;
   /** Arrival time of the newest record: arrivals never go backwards within a shard. */
   lastArrival = 0;
@@ -58,6 +61,7 @@ export class Shard {
     this.startingCounter = init.startingCounter;
     this.createdMs = init.createdMs;
     this.suffix = sequenceSuffix(init.index, init.streamToken);
+    this.log = new ShardLog(init.segments);
     if (init.startingHashKey < 0n || init.endingHashKey > MAX_HASH_KEY)
       throw new RangeError('hash range out of bounds');
   }

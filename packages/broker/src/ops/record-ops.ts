@@ -219,6 +219,7 @@ export function putRecords(state: BrokerState, input: Input, context: RequestCon
     owners[i] = shard;
   }
   persist(state, stream, marks);
+  state.enforceRetainedBound();
   const encryption = stream.encryptionType;
   if (context.protocol === 'json') return putRecordsJson(failed, counters, owners, encryption);
   return putRecordsCbor(failed, counters, owners, encryption);
@@ -374,6 +375,7 @@ export function putRecord(state: BrokerState, input: Input, context: RequestCont
     throw serializationError(`Value for 'Data' is not valid base64.`);
   }
   persist(state, stream, new Map([[shard, mark]]));
+  state.enforceRetainedBound();
   return {
     ShardId: shard.shardId,
     SequenceNumber: shard.sequenceNumber(counter),

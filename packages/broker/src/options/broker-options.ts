@@ -56,6 +56,13 @@ export interface BrokerOptions {
    * in @shardline/native); `false` leaves the allocator as it is.
    */
   readonly retainFreedMemoryBytes?: number | false;
+  /**
+   * Memory-only brokers: the most memory (record bytes plus 26 bytes of index per record slot) the shard
+   * logs may hold. Past it the oldest records of all streams are dropped, whole segments at a time, as if
+   * their retention period had passed, and their memory is reused for new records. Absent = no bound
+   * (records stay for their stream's retention period). Not with dataDir.
+   */
+  readonly maxRetainedBytes?: number;
   readonly logger?: BrokerLogger;
   /** Time source in epoch ms (tests move time to exercise retention and iterator expiry). */
   readonly clock?: () => number;
@@ -103,6 +110,7 @@ export interface ResolvedBrokerOptions {
   readonly credentials: readonly BrokerCredential[] | undefined;
   readonly clockSkewMs: number;
   readonly retainFreedMemoryBytes: number | false;
+  readonly maxRetainedBytes: number | undefined;
   readonly logger: BrokerLogger | undefined;
   readonly clock: () => number;
 }
@@ -159,6 +167,11 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
       }
     }
   }
+  if (options.maxRetainedBytes !== undefined && options.dataDir !== undefined) {
+    throw new InvalidConfigError(
+      'broker option maxRetainedBytes bounds a memory-only broker; with dataDir records live until their retention period ends',
+    );
+  }
   if (options.clock !== undefined && typeof options.clock !== 'function') {
     throw new InvalidConfigError('broker option clock must be a function');
   }
@@ -183,6 +196,10 @@ export function resolveBrokerOptions(options: BrokerOptions = {}): ResolvedBroke
       options.retainFreedMemoryBytes === false
         ? false
         : int('retainFreedMemoryBytes', options.retainFreedMemoryBytes, RETAINED_DEFAULT, 0, 2 ** 31 - 1),
+    maxRetainedBytes:
+      options.maxRetainedBytes === undefined
+        ? undefined
+        : int('maxRetainedBytes', options.maxRetainedBytes, 0, 0, Number.MAX_SAFE_INTEGER),
     logger: options.logger,
     clock: options.clock ?? Date.now,
   });

@@ -15,6 +15,7 @@ options:
   --data-dir DIR           keep records in per-shard logs under DIR and recover them on restart
   --fsync MODE             always | interval | never (default interval; needs --data-dir)
   --fsync-interval-ms N    fsync period for --fsync interval (default 1000)
+  --max-retained-mib N     memory-only: keep at most N MiB of records, dropping the oldest first
   --tls                    also listen with TLS (h2 and HTTP/1.1 by ALPN)
   --tls-port N             TLS port (default 4568; 0 picks a free port)
   --tls-cert FILE          PEM certificate (default: self-signed, made at start)
@@ -58,6 +59,7 @@ async function parse(argv: readonly string[]): Promise<BrokerOptions | 'help'> {
         'data-dir': { type: 'string' },
         fsync: { type: 'string' },
         'fsync-interval-ms': { type: 'string' },
+        'max-retained-mib': { type: 'string' },
         tls: { type: 'boolean' },
         'tls-port': { type: 'string' },
         'tls-cert': { type: 'string' },
@@ -78,6 +80,10 @@ async function parse(argv: readonly string[]): Promise<BrokerOptions | 'help'> {
   if (values.help === true) return 'help';
   const str = (k: string): string | undefined => values[k] as string | undefined;
   if (str('fsync') !== undefined && str('data-dir') === undefined) throw new CliUsageError('--fsync needs --data-dir');
+  if (str('max-retained-mib') !== undefined && str('data-dir') !== undefined) {
+    throw new CliUsageError('--max-retained-mib bounds a memory-only broker; it cannot go with --data-dir');
+  }
+  const retainedMib = integer('max-retained-mib', str('max-retained-mib'));
   const certPath = str('tls-cert');
   const keyPath = str('tls-key');
   if ((certPath === undefined) !== (keyPath === undefined))
@@ -100,6 +106,7 @@ async function parse(argv: readonly string[]): Promise<BrokerOptions | 'help'> {
     dataDir: str('data-dir'),
     fsync: str('fsync'),
     fsyncIntervalMs: integer('fsync-interval-ms', str('fsync-interval-ms')),
+    maxRetainedBytes: retainedMib === undefined ? undefined : retainedMib * 1024 * 1024,
     tls:
       values.tls === true
         ? certPath !== undefined && keyPath !== undefined
@@ -140,7 +147,11 @@ export async function brokerCommand(argv: readonly string[]): Promise<number> {
   }
   const tls = broker.tlsUrl === undefined ? '' : `, ${broker.tlsUrl} (TLS: h2 + HTTP/1.1)`;
   const storage =
-    options.dataDir === undefined ? 'in memory' : `data dir ${options.dataDir}, fsync ${options.fsync ?? 'interval'}`;
+    options.dataDir !== undefined
+      ? `data dir ${options.dataDir}, fsync ${options.fsync ?? 'interval'}`
+      : options.maxRetainedBytes === undefined
+        ? 'in memory'
+        : `in memory, at most ${options.maxRetainedBytes / 1024 / 1024} MiB of records`;
   process.stdout.write(
     `shardline broker listening on ${broker.url} (HTTP/1.1 + h2c)${tls}; ${storage}; limits ${options.limits ?? 'aws'}\n`,
   );
