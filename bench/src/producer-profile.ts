@@ -44,7 +44,8 @@ async function brokerChild(): Promise<void> {
 
 async function main(): Promise<void> {
   const child = fork(fileURLToPath(import.meta.url), ['--broker'], {
-    execArgv: [],
+    // As in producer.ts: the broker's garbage collector stays on its own thread (PROFILE_BROKER_FLAGS, '' for none).
+    execArgv: (process.env.PROFILE_BROKER_FLAGS ?? '--single-threaded-gc').split(' ').filter(Boolean),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url)));

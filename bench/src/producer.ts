@@ -422,8 +422,15 @@ async function limitsChild(url: string, stream: string, shards: number): Promise
 // service at these rates would set, and the default 16 MiB makes GC a third of every client's CPU.
 const SEMI_SPACE_MIB = Number(process.env.BENCH_PRODUCER_SEMI_SPACE_MIB ?? 128);
 
-function spawnChild(args: string[]): ChildProcess {
-  const execArgv = [...process.execArgv];
+// The broker alone runs its garbage collector on its own thread: its heap is small (~12 MB) but its external
+// memory churns (every socket chunk of every body is a fresh buffer), and V8 keeps an incremental marking
+// cycle going almost without pause. With helper threads that concurrent marking took 15-20 % of a core on
+// this 2-core VM, in bursts that preempt the client being measured; on its own thread it costs the broker
+// ~8 % of a core more and leaves the rest to the clients (BENCH_PRODUCER_BROKER_FLAGS, '' for none).
+const BROKER_FLAGS = (process.env.BENCH_PRODUCER_BROKER_FLAGS ?? '--single-threaded-gc').split(' ').filter(Boolean);
+
+function spawnChild(args: string[], flags: readonly string[] = []): ChildProcess {
+  const execArgv = [...process.execArgv, ...flags];
   if (SEMI_SPACE_MIB > 0) execArgv.push(`--max-semi-space-size=${SEMI_SPACE_MIB}`);
   return fork(SELF, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
@@ -444,7 +451,7 @@ async function withBroker<T>(
   limits: 'off' | 'aws',
   body: (url: string, broker: ChildProcess) => Promise<T>,
 ): Promise<T> {
-  const broker = spawnChild(['--broker', limits]);
+  const broker = spawnChild(['--broker', limits], BROKER_FLAGS);
   const { url } = await once<{ url: string }>(broker, 'ready');
   try {
     return await body(url, broker);
@@ -578,6 +585,9 @@ async function main(): Promise<void> {
     BROKER_RETAINED_MIB > 0
       ? `- The broker keeps the newest ${BROKER_RETAINED_MIB} MiB of records (\`maxRetainedBytes\`; \`BENCH_PRODUCER_BROKER_RETAINED_MIB\`, 0 to keep all) and reuses the memory of older ones: nothing reads them back here, and storing every row's gigabyte in fresh pages costs the broker, on the CPU all clients share, 15-25 % more CPU (page zeroing and the collections external memory prompts).`
       : '- The broker keeps every record (`BENCH_PRODUCER_BROKER_RETAINED_MIB=0`).',
+    BROKER_FLAGS.length > 0
+      ? `- The broker process alone also runs with \`${BROKER_FLAGS.join(' ')}\` (\`BENCH_PRODUCER_BROKER_FLAGS\`): its small heap with fast-churning external memory keeps V8 marking almost continuously, and on helper threads that took 15-20 % of a core from the client measured beside it on these two cores.`
+      : "- The broker process runs with V8's default (parallel and concurrent) garbage collection (`BENCH_PRODUCER_BROKER_FLAGS=`).",
     "- Every process runs compiled JavaScript under plain node, as services run the packages. Until 2026-11-22 the bench ran under a TypeScript loader (tsx), which also transformed our packages' dist files (not the SDK's, under node_modules): its esbuild keepNames wrapped every function our code creates, which cost our producer ~25 % more CPU per record (880 against 1,190 ns in alternating harness runs) and slowed the broker child; earlier figures for our rows are depressed by it.",
     '- Limits-off rows run our producer with `rateLimit: 1000000`: its default per-shard limiter (150 % of real Kinesis shard limits) would otherwise cap it at ~12 MiB/s on 8 shards. The limits-aws row uses the defaults.',
   );
