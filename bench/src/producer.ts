@@ -76,7 +76,7 @@ interface Result {
 async function brokerChild(limits: 'off' | 'aws'): Promise<void> {
   const { startBroker } = await import('@shardline/broker');
   // Nobody reads the stream back, so the broker keeps only the newest records (BROKER_RETAINED_MIB) and
-  // reuses their memory: storing every row's gigabyte in fresh pages costs it 15-25 % more CPU (page
+  // reuses their memory: storing every row's gigabyte in fresh pages costs it 10-25 % more CPU (page
   // zeroing, collections prompted by external memory), CPU the client under test shares on this machine.
   const broker = await startBroker({
     port: 0,
@@ -583,7 +583,7 @@ async function main(): Promise<void> {
   lines.push(
     `- Every process runs with \`--max-semi-space-size=${SEMI_SPACE_MIB}\` (\`BENCH_PRODUCER_SEMI_SPACE_MIB\`, 0 for V8's default): the same for every client.`,
     BROKER_RETAINED_MIB > 0
-      ? `- The broker keeps the newest ${BROKER_RETAINED_MIB} MiB of records (\`maxRetainedBytes\`; \`BENCH_PRODUCER_BROKER_RETAINED_MIB\`, 0 to keep all) and reuses the memory of older ones: nothing reads them back here, and storing every row's gigabyte in fresh pages costs the broker, on the CPU all clients share, 15-25 % more CPU (page zeroing and the collections external memory prompts).`
+      ? `- The broker keeps the newest ${BROKER_RETAINED_MIB} MiB of records (\`maxRetainedBytes\`; \`BENCH_PRODUCER_BROKER_RETAINED_MIB\`, 0 to keep all) and reuses the memory of older ones: nothing reads them back here, and storing every row's gigabyte in fresh pages costs the broker, on the CPU all clients share, 10-25 % more CPU per record (page zeroing and the collections external memory prompts).`
       : '- The broker keeps every record (`BENCH_PRODUCER_BROKER_RETAINED_MIB=0`).',
     BROKER_FLAGS.length > 0
       ? `- The broker process alone also runs with \`${BROKER_FLAGS.join(' ')}\` (\`BENCH_PRODUCER_BROKER_FLAGS\`): its small heap with fast-churning external memory keeps V8 marking almost continuously, and on helper threads that took 15-20 % of a core from the client measured beside it on these two cores.`

@@ -10,7 +10,7 @@ const MAX_OVERSIZE = 2;
  * memory the logs hold, so the broker can drop the oldest segments once the bound is passed, and it
  * hands dropped segments to the logs that next need one. Reuse is the point: fresh memory costs a page
  * fault that zeroes every 4 KiB, plus V8 collections prompted by the external memory: at ~130 MB/s of
- * stored records, reuse cut the broker's CPU by 15-25 % on the benchmark VM.
+ * stored records, reuse cut the broker's CPU per record by 9-19 % in alternating runs on the benchmark VM.
  */
 export class SegmentPool {
   readonly maxRetainedBytes: number;
