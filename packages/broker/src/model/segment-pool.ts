@@ -63,8 +63,8 @@ export class SegmentPool {
 
   /** A segment its log no longer holds: kept for reuse while the free list has room. */
   give(segment: Segment): void {
-    this.#retained -= segment.footprint;
     const footprint = segment.footprint;
+    this.#retained -= footprint;
     if (this.#freeBytes + footprint > MAX_FREE_BYTES) return;
     this.#free.push(segment);
     this.#freeBytes += footprint;
