@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { splitHashKeyRange } from '@shardline/core';
 import { getCodec } from '@shardline/native';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -89,6 +90,34 @@ describe('StreamPipeline', () => {
         expect(hash >= range.startingHashKey && hash <= range.endingHashKey).toBe(true);
       }
     }
+  });
+
+  it('hashes every partition key, past the 64 KiB key buffer and the 8,192-record batch, in any encoding', async () => {
+    const { pipeline, batches, ready } = setup({ rateLimit: 1_000_000 }, shards(8));
+    await ready;
+    // 250 three-byte characters (750 bytes) in every 7th key outgrow the 64 KiB buffer the keys are packed into for
+    // hashing; 9,000 records cross the 8,192-record hashing batch; escapes and explicit hash keys mix in.
+    const keyOf = (i: number): string =>
+      i % 7 === 0 ? `${'\u20ac'.repeat(250)}${i}` : i % 5 === 0 ? `"q\\${i}` : `k${i}`;
+    const ehkOf = (i: number): string | undefined => (i % 11 === 0 ? String(BigInt(i) * 2n ** 100n) : undefined);
+    for (let i = 0; i < 9_000; i++) pipeline.accept(makeRecord(keyOf(i), new Uint8Array(8), ehkOf(i)));
+    pipeline.processIncoming();
+    pipeline.tick(clock(), true);
+    const users = batches.flat().flatMap((r) => r.records.map((user) => ({ user, shard: r.shard?.index as number })));
+    expect(users).toHaveLength(9_000);
+    const seen = new Set<string>();
+    for (const { user, shard } of users) {
+      const hash = Buffer.from(user.hashes.subarray(user.hashOffset, user.hashOffset + 16)).toString('hex');
+      const expected =
+        user.explicitHashKey === undefined
+          ? createHash('md5').update(user.partitionKey, 'utf8').digest('hex')
+          : BigInt(user.explicitHashKey).toString(16).padStart(32, '0');
+      expect(hash).toBe(expected);
+      const range = shards(8)[shard] as ShardDescription;
+      expect(BigInt(`0x${hash}`) >= range.startingHashKey && BigInt(`0x${hash}`) <= range.endingHashKey).toBe(true);
+      seen.add(user.partitionKey);
+    }
+    expect(seen.size).toBe(9_000);
   });
 
   it('the rate limiter holds records back per shard at RateLimit %', async () => {
