@@ -4,7 +4,7 @@
  * peak RSS are its own), against the bundled broker in another child process.
  * Run: pnpm --filter @shardline/bench run producer
  * BENCH_PRODUCER_MS sets the measured load time per row, after BENCH_PRODUCER_WARMUP_MS (default 1000) of the
- * same load that is not measured; BENCH_PRODUCER_MODULE loads KinesisProducer from another
+ * same load that is not measured; BENCH_PRODUCER_ROUNDS (default 3) how many alternating rounds each row runs; BENCH_PRODUCER_MODULE loads KinesisProducer from another
  * build (an A/B run against an older dist: nothing is written to bench/README.md then, and only our
  * JSON rows run when that build has no `protocol` option).
  */
@@ -51,6 +51,13 @@ const WINDOW = Number(process.env.BENCH_PRODUCER_WINDOW ?? 50_000);
 /** The broker's maxRetainedBytes, in MiB; 0 keeps every record (the broker's default). */
 const BROKER_RETAINED_MIB = Number(process.env.BENCH_PRODUCER_BROKER_RETAINED_MIB ?? 256);
 
+/**
+ * Rounds of every row, run alternately; each row reports its median round. The VM's speed drifts by
+ * ±15 % within minutes, so one run per row can put a fast phase under one client and a slow one under
+ * the next.
+ */
+const ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_PRODUCER_ROUNDS ?? 3)));
+
 type Scenario = 'ours' | 'ours-many' | 'ours-cbor' | 'agg-sdk' | 'sdk';
 const PRODUCER_MODULE = process.env.BENCH_PRODUCER_MODULE;
 
@@ -69,6 +76,18 @@ interface Result {
   readonly peakRssMb: number;
   readonly failed: number;
   readonly note?: string;
+}
+
+interface RowResult extends Result {
+  readonly round: number;
+  readonly brokerCpuPct: number;
+  readonly brokerRssMb: number;
+}
+
+/** The round with the median rate (the lower middle one of an even count), or undefined for none. */
+function medianRow(rounds: readonly RowResult[]): RowResult | undefined {
+  const sorted = [...rounds].sort((a, b) => a.records / a.seconds - b.records / b.seconds);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
 // ---------------------------------------------------------------- child: the broker
@@ -477,29 +496,36 @@ function fmt(n: number, digits = 0): string {
 }
 
 async function main(): Promise<void> {
-  const results: (Result & { brokerCpuPct: number; brokerRssMb: number })[] = [];
+  const results: RowResult[] = [];
   let run = 0;
   for (const size of [100, 1024]) {
     const scenarios: Scenario[] =
       PRODUCER_MODULE === undefined ? ['ours', 'ours-many', 'ours-cbor', 'agg-sdk', 'sdk'] : ['ours'];
-    for (const scenario of scenarios) {
-      // A fresh broker per run keeps earlier runs' data out of its memory and CPU figures.
-      const result = await withBroker('off', async (url, broker) => {
-        const stream = `bench-${size}-${scenario}-${run++}`;
-        await createStream(url, stream, SHARDS);
-        const before = await usage(broker);
-        const child = spawnChild(['--load', scenario, String(size), url, stream]);
-        const r = await once<Result>(child, 'result');
-        await new Promise((resolve) => child.once('exit', resolve));
-        const after = await usage(broker);
-        return {
-          ...r,
-          brokerCpuPct: ((after.cpuUs - before.cpuUs) / 1e6 / r.seconds) * 100,
-          brokerRssMb: after.maxRss / 2 ** 20,
-        };
-      });
-      results.push(result);
-      process.stderr.write(`${scenario} ${size} B: ${fmt(result.records / result.seconds)} rec/s\n`);
+    for (let round = 0; round < ROUNDS; round++) {
+      // Each round starts one row later, so that no row always runs in the same place as the machine drifts.
+      for (let k = 0; k < scenarios.length; k++) {
+        const scenario = scenarios[(round + k) % scenarios.length] as Scenario;
+        // A fresh broker per run keeps earlier runs' data out of its memory and CPU figures.
+        const result = await withBroker('off', async (url, broker) => {
+          const stream = `bench-${size}-${scenario}-${run++}`;
+          await createStream(url, stream, SHARDS);
+          const before = await usage(broker);
+          const child = spawnChild(['--load', scenario, String(size), url, stream]);
+          const r = await once<Result>(child, 'result');
+          await new Promise((resolve) => child.once('exit', resolve));
+          const after = await usage(broker);
+          return {
+            ...r,
+            round,
+            brokerCpuPct: ((after.cpuUs - before.cpuUs) / 1e6 / r.seconds) * 100,
+            brokerRssMb: after.maxRss / 2 ** 20,
+          };
+        });
+        results.push(result);
+        process.stderr.write(
+          `round ${round + 1}/${ROUNDS} ${scenario} ${size} B: ${fmt(result.records / result.seconds)} rec/s\n`,
+        );
+      }
     }
   }
   const limits = await withBroker('aws', async (url) => {
@@ -516,7 +542,7 @@ async function main(): Promise<void> {
   lines.push(
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, ` +
       `${SHARDS}-shard stream, broker with limits off in its own process, each client in its own process, ` +
-      `${DURATION_MS / 1000} s of measured load per row after ${WARMUP_MS / 1000} s of the same load unmeasured (JIT, connections, heap growth, our first ListShards), random 20-character partition keys.`,
+      `${DURATION_MS / 1000} s of measured load per row${ROUNDS > 1 ? ` (median of ${ROUNDS} rounds)` : ''} after ${WARMUP_MS / 1000} s of the same load unmeasured (JIT, connections, heap growth, our first ListShards), random 20-character partition keys.`,
   );
   lines.push('');
   lines.push(
@@ -530,11 +556,45 @@ async function main(): Promise<void> {
     'agg-sdk': 'aws-kinesis-agg + SDK',
     sdk: 'SDK PutRecords x500',
   };
-  for (const r of results) {
+  const median = (scenario: Scenario, size: number): RowResult | undefined =>
+    medianRow(results.filter((x) => x.scenario === scenario && x.size === size));
+  const order: Scenario[] = ['ours', 'ours-many', 'ours-cbor', 'agg-sdk', 'sdk'];
+  const medians = [100, 1024].flatMap((size) => order.map((scenario) => median(scenario, size)));
+  for (const r of medians) {
+    if (r === undefined) continue;
     const rate = r.records / r.seconds;
     lines.push(
       `| ${names[r.scenario]}${r.note ? ` (${r.note})` : ''} | ${r.size} B | ${fmt(rate)} | ${fmt((rate * r.size) / 1e6, 1)} | ${fmt(r.cpuNsPerRecord)} | ${r.p50} | ${r.p99} | ${fmt(r.peakRssMb)} | ${fmt(r.brokerCpuPct)} | ${r.failed} |`,
     );
+  }
+  if (ROUNDS > 1) {
+    lines.push('');
+    lines.push(
+      `Each row above is the median of ${ROUNDS} rounds by user records/s; the rounds ran alternately, each one starting one row later. Every round, in run order (thousands of user records/s):`,
+    );
+    lines.push('');
+    for (const size of [100, 1024]) {
+      const cells = order.flatMap((scenario) => {
+        const rounds = results.filter((x) => x.scenario === scenario && x.size === size);
+        return rounds.length === 0
+          ? []
+          : [`${names[scenario]} ${rounds.map((x) => fmt(x.records / x.seconds / 1000)).join(' / ')}`];
+      });
+      // A round whose client failed more records than it stored (aws-kinesis-agg at 1 KiB) has no ratio.
+      const rateIn = (scenario: Scenario, round: number): number | undefined => {
+        const r = results.find((x) => x.scenario === scenario && x.size === size && x.round === round);
+        return r === undefined || r.failed > r.records ? undefined : r.records / r.seconds;
+      };
+      const ratios = (baseline: Scenario): string =>
+        Array.from({ length: ROUNDS }, (_, round) => {
+          const ours = rateIn('ours', round);
+          const base = rateIn(baseline, round);
+          return ours === undefined || base === undefined ? 'n/a' : `${fmt(ours / base, 2)}x`;
+        }).join(' / ');
+      lines.push(
+        `- ${size} B: ${cells.join('; ')}. Within each round, ours ÷ agg+SDK ${ratios('agg-sdk')}, ours ÷ plain SDK ${ratios('sdk')}.`,
+      );
+    }
   }
   lines.push('');
   if (PRODUCER_MODULE !== undefined) {
@@ -545,7 +605,7 @@ async function main(): Promise<void> {
   }
   const mark = (ok: boolean): string => (ok ? '✓' : '✗');
   for (const size of [100, 1024]) {
-    const row = (s: Scenario): Result => results.find((x) => x.scenario === s && x.size === size) as Result;
+    const row = (s: Scenario): Result => median(s, size) as Result;
     const rate = (s: Scenario): number => row(s).records / row(s).seconds;
     const agg = row('agg-sdk');
     const aggBroken = agg.failed > agg.records;
@@ -610,7 +670,7 @@ async function main(): Promise<void> {
   console.log(table);
   writeReadmeSection(
     '## Producer',
-    `Command: \`pnpm run build && pnpm --filter @shardline/bench run producer\` (BENCH_PRODUCER_MS sets the measured load time per row, BENCH_PRODUCER_WARMUP_MS the unmeasured warm-up before it; BENCH_PRODUCER_MODULE=<path to a build's dist/index.js> runs only our JSON rows against that build, for A/B, and writes nothing).\n\n${table}`,
+    `Command: \`pnpm run build && pnpm --filter @shardline/bench run producer\` (BENCH_PRODUCER_MS sets the measured load time per row, BENCH_PRODUCER_WARMUP_MS the unmeasured warm-up before it, BENCH_PRODUCER_ROUNDS how many alternating rounds each row runs, reporting its median; BENCH_PRODUCER_MODULE=<path to a build's dist/index.js> runs only our JSON rows against that build, for A/B, and writes nothing).\n\n${table}`,
   );
 }
 
