@@ -52,8 +52,19 @@ describe('AggregateBuilder', () => {
           expect(builder.aggregatedSize).toBe(predicted);
         }
         const size = builder.size;
-        const container = new KinesisRecord(builder.take(), undefined, size);
+        const staged = builder.staged();
+        const taken = builder.take();
+        // The keys staged as records were added, and the minimums kept meanwhile, match the records.
+        expect(Buffer.from(staged.keys).toString('utf8')).toBe(inputs.map((r) => r.key).join(''));
+        expect(staged.deadline).toBe(Math.min(...records.map((r) => r.deadline)));
+        expect(staged.minExpiration).toBe(Math.min(...records.map((r) => r.expiration)));
+        const stagedBody = Buffer.from(
+          writeBody(writer, 's', [new KinesisRecord(taken, undefined, size, staged)]).body,
+        );
+        const container = new KinesisRecord(taken, undefined, size);
         const { body } = writeBody(writer, 's', [container]);
+        // Packing from the staged keys writes the same bytes as packing from every key string.
+        expect(stagedBody.equals(body)).toBe(true);
         const exact = codec.aggregateSize({
           count: records.length,
           partitionKeys: packStrings(inputs.map((r) => r.key)),

@@ -25,6 +25,25 @@ const text = (bytes: Uint8Array, offsets: Uint32Array, m: number): string =>
   Buffer.from(bytes.subarray(offsets[m], offsets[m + 1])).toString('utf8');
 
 describe('PackedRequest', () => {
+  it("copies an aggregate's staged keys in one block, at the offsets its members' key lengths give", () => {
+    const members = [
+      makeRecord('k1', Buffer.from('one')),
+      makeRecord('é€', Buffer.from('two')),
+      makeRecord('k3', Buffer.from('3')),
+    ];
+    const keys = Buffer.from('k1é€k3');
+    const staged = { keys, deadline: 0, minExpiration: Number.POSITIVE_INFINITY };
+    const packed = new PackedRequest();
+    packed.pack('s', [new KinesisRecord(members, undefined, 200, staged)]);
+    expect([0, 1, 2].map((m) => text(packed.pkBytes, packed.pkOffsets, m))).toEqual(['k1', 'é€', 'k3']);
+    expect([0, 1, 2].map((m) => text(packed.data, packed.dataOffsets, m))).toEqual(['one', 'two', '3']);
+    // A block that disagrees with the members' key lengths is refused rather than packed misaligned.
+    const short = { ...staged, keys: keys.subarray(1) };
+    expect(() => packed.pack('s', [new KinesisRecord(members, undefined, 200, short)])).toThrow(
+      /staged partition keys/,
+    );
+  });
+
   it("packs aggregates' members first and lone records after, each record keeping its place", () => {
     const a = [makeRecord('a1', Buffer.from('one')), makeRecord('a2', Buffer.from('two'), '42')];
     const b = [makeRecord('b1', Buffer.from('three')), makeRecord('b2', Buffer.from('four'))];

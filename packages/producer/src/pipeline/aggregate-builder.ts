@@ -1,10 +1,16 @@
-import type { UserRecord } from './user-record.js';
+import type { StagedAggregate } from './kinesis-record.js';
+import { PK_ASCII, type UserRecord } from './user-record.js';
+import { writeKey } from './write-key.js';
 
 /** Magic (4 bytes) plus the trailing MD5 (16 bytes) around the protobuf message. */
 export const AGGREGATE_OVERHEAD = 20;
 
 /** Most slots allocated up front for an aggregate's records. */
 const MAX_PREALLOCATED = 8192;
+/** Least room allocated up front for an aggregate's partition keys. */
+const MIN_KEY_BYTES = 256;
+
+const EMPTY_KEYS = Buffer.alloc(0);
 
 export function varintLength(value: number): number {
   if (value < 0x80) return 1;
@@ -31,6 +37,16 @@ export class AggregateBuilder {
   #records: UserRecord[] = [];
   #count = 0;
   #expected = 16;
+  /**
+   * The records' partition keys as UTF-8, back to back in record order, written as each record is
+   * added: routing has just read its key string (to hash it), while packing the request much later would
+   * read it from memory long since evicted. A fresh buffer per aggregate (sized like the last one), since
+   * the Kinesis record keeps it until it is stored: retries pack it again.
+   */
+  #keys: Buffer = EMPTY_KEYS;
+  #keyBytes = 0;
+  #expectedKeyBytes = MIN_KEY_BYTES;
+  #minExpiration = Number.POSITIVE_INFINITY;
   #messageBytes = 0;
   #pkCount = 0;
   #ehkCount = 0;
@@ -86,9 +102,32 @@ export class AggregateBuilder {
       this.#lastEhk = record.explicitHashKey;
     }
     if (record.deadline < this.deadline) this.deadline = record.deadline;
-    if (this.#count === 0) this.#records = new Array<UserRecord>(this.#expected);
+    if (record.expiration < this.#minExpiration) this.#minExpiration = record.expiration;
+    if (this.#count === 0) {
+      this.#records = new Array<UserRecord>(this.#expected);
+      this.#keys = Buffer.allocUnsafe(this.#expectedKeyBytes);
+    }
     this.#records[this.#count++] = record;
+    const at = this.#keyBytes;
+    if (at + record.pkBytes > this.#keys.length) {
+      const larger = Buffer.allocUnsafe(2 * (at + record.pkBytes));
+      this.#keys.copy(larger, 0, 0, at);
+      this.#keys = larger;
+    }
+    this.#keyBytes = at + writeKey(record.partitionKey, record.pkKind === PK_ASCII, this.#keys, at);
     return true;
+  }
+
+  /**
+   * What the Kinesis record made of the held records carries besides them: their staged partition keys
+   * and the earliest deadline and expiration. Read before take().
+   */
+  staged(): StagedAggregate {
+    return {
+      keys: this.#keys.subarray(0, this.#keyBytes),
+      deadline: this.deadline,
+      minExpiration: this.#minExpiration,
+    };
   }
 
   /** Empties the builder and returns what it held. */
@@ -99,7 +138,14 @@ export class AggregateBuilder {
     this.#records = [];
     this.#count = 0;
     // Capped: V8 makes a very long preallocated array a slow dictionary; beyond the cap it grows by push.
-    if (count > 0) this.#expected = Math.min(count, MAX_PREALLOCATED);
+    if (count > 0) {
+      this.#expected = Math.min(count, MAX_PREALLOCATED);
+      // A quarter more than the last aggregate's: key lengths vary, and growing means a second buffer and a copy.
+      this.#expectedKeyBytes = Math.max(MIN_KEY_BYTES, this.#keyBytes + (this.#keyBytes >> 2));
+    }
+    this.#keys = EMPTY_KEYS;
+    this.#keyBytes = 0;
+    this.#minExpiration = Number.POSITIVE_INFINITY;
     this.#messageBytes = 0;
     this.#pkCount = 0;
     this.#ehkCount = 0;

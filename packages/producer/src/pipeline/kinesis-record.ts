@@ -1,9 +1,22 @@
 import type { ShardState } from './shard-state.js';
 import type { UserRecord } from './user-record.js';
 
+/** What an aggregate builder hands its Kinesis record besides the user records. */
+export interface StagedAggregate {
+  /** The records' partition keys as UTF-8, back to back in record order. */
+  readonly keys: Uint8Array;
+  readonly deadline: number;
+  readonly minExpiration: number;
+}
+
 /** One Kinesis record in the making: a lone user record sent raw, or an aggregate of several. */
 export class KinesisRecord {
   readonly records: UserRecord[];
+  /**
+   * The records' partition keys as UTF-8, back to back in record order, when an aggregate builder staged
+   * them; packing copies them in one block instead of re-reading every key string.
+   */
+  readonly keys: Uint8Array | undefined;
   /** The shard this record is predicted to land on; undefined while no shard map is known. */
   readonly shard: ShardState | undefined;
   /**
@@ -17,12 +30,19 @@ export class KinesisRecord {
   readonly minExpiration: number;
   attempts = 0;
 
-  constructor(records: UserRecord[], shard: ShardState | undefined, dataSize: number) {
+  constructor(records: UserRecord[], shard: ShardState | undefined, dataSize: number, staged?: StagedAggregate) {
     this.records = records;
     this.shard = shard;
     this.dataSize = dataSize;
     const first = records[0] as UserRecord;
     this.size = records.length === 1 ? first.pkBytes + dataSize : 1 + dataSize;
+    this.keys = staged?.keys;
+    if (staged !== undefined) {
+      // The builder kept both minimums as records arrived, sparing a pass over records long out of cache.
+      this.deadline = staged.deadline;
+      this.minExpiration = staged.minExpiration;
+      return;
+    }
     let deadline = first.deadline;
     let expiration = first.expiration;
     for (let i = 1; i < records.length; i++) {

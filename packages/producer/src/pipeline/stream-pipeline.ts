@@ -414,7 +414,8 @@ export class StreamPipeline {
   #emit(state: ShardState): void {
     const builder = state.builder;
     const size = builder.size;
-    state.queue.push(new KinesisRecord(builder.take(), state, size));
+    const staged = builder.staged();
+    state.queue.push(new KinesisRecord(builder.take(), state, size, staged));
   }
 
   #drainAll(now: number): void {

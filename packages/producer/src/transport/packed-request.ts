@@ -120,7 +120,12 @@ export class PackedRequest {
       const first = members[0] as UserRecord;
       flags[i] = PACKED_AGGREGATED | (first.explicitHashKey === undefined ? 0 : PACKED_EHK);
       this.#hashKey(i, first);
-      for (let k = 0; k < members.length; k++) this.#member(m++, members[k] as UserRecord);
+      const keys = record.keys;
+      if (keys === undefined) {
+        for (let k = 0; k < members.length; k++) this.#member(m++, members[k] as UserRecord);
+      } else {
+        m = this.#stagedMembers(m, members, keys);
+      }
     }
     bounds[j] = m;
     for (let i = 0; i < records.length; i++) {
@@ -215,6 +220,33 @@ export class PackedRequest {
     this.pkOffsets[m] = pk;
     if (pk + r.pkBytes > this.pkBytes.length) this.pkBytes = this.#grown(this.pkBytes, pk, pk + r.pkBytes);
     this.#pkAt = pk + writeKey(r.partitionKey, r.pkKind === PK_ASCII, this.pkBytes, pk);
+    this.#payload(m, r);
+  }
+
+  /**
+   * Packs an aggregate's members from column index `m` on, their partition keys copied in one block from
+   * the keys its builder staged; returns the index after the last member.
+   */
+  #stagedMembers(m: number, members: readonly UserRecord[], keys: Uint8Array): number {
+    const pk = this.#pkAt;
+    const end = pk + keys.length;
+    if (end > this.pkBytes.length) this.pkBytes = this.#grown(this.pkBytes, pk, end);
+    this.pkBytes.set(keys, pk);
+    let at = pk;
+    for (let k = 0; k < members.length; k++) {
+      const r = members[k] as UserRecord;
+      this.pkOffsets[m] = at;
+      at += r.pkBytes;
+      this.#payload(m++, r);
+    }
+    // Each member's key is pkBytes long in the block, so the offsets must land exactly at its end.
+    if (at !== end) throw new Error(`staged partition keys hold ${keys.length} bytes, the members' ${at - pk}`);
+    this.#pkAt = end;
+    return m;
+  }
+
+  /** Copies member m's data and explicit hash key into their columns. */
+  #payload(m: number, r: UserRecord): void {
     const d = this.#dataAt;
     this.dataOffsets[m] = d;
     const bytes = r.data;
