@@ -25,23 +25,31 @@ const text = (bytes: Uint8Array, offsets: Uint32Array, m: number): string =>
   Buffer.from(bytes.subarray(offsets[m], offsets[m + 1])).toString('utf8');
 
 describe('PackedRequest', () => {
-  it("copies an aggregate's staged keys in one block, at the offsets its members' key lengths give", () => {
+  it('packs an aggregate from what its builder staged: keys in one block, data and explicit hash keys', () => {
     const members = [
       makeRecord('k1', Buffer.from('one')),
-      makeRecord('é€', Buffer.from('two')),
+      makeRecord('é€', Buffer.from('two'), '9'),
       makeRecord('k3', Buffer.from('3')),
     ];
-    const keys = Buffer.from('k1é€k3');
-    const staged = { keys, deadline: 0, minExpiration: Number.POSITIVE_INFINITY };
+    const staged = {
+      keys: Buffer.from('k1é€k3'),
+      keyEnds: [2, 7, 9],
+      data: members.map((r) => r.data),
+      explicitHashKeys: [undefined, '9', undefined],
+      deadline: 0,
+      minExpiration: Number.POSITIVE_INFINITY,
+    };
     const packed = new PackedRequest();
     packed.pack('s', [new KinesisRecord(members, undefined, 200, staged)]);
     expect([0, 1, 2].map((m) => text(packed.pkBytes, packed.pkOffsets, m))).toEqual(['k1', 'é€', 'k3']);
     expect([0, 1, 2].map((m) => text(packed.data, packed.dataOffsets, m))).toEqual(['one', 'two', '3']);
-    // A block that disagrees with the members' key lengths is refused rather than packed misaligned.
-    const short = { ...staged, keys: keys.subarray(1) };
-    expect(() => packed.pack('s', [new KinesisRecord(members, undefined, 200, short)])).toThrow(
-      /staged partition keys/,
-    );
+    expect([0, 1, 2].map((m) => text(packed.ehkBytes, packed.ehkOffsets, m))).toEqual(['', '9', '']);
+    // Staging that disagrees with the records is refused rather than packed misaligned.
+    for (const bad of [{ keys: staged.keys.subarray(1) }, { keyEnds: [2, 7] }, { data: staged.data.slice(1) }]) {
+      expect(() => packed.pack('s', [new KinesisRecord(members, undefined, 200, { ...staged, ...bad })])).toThrow(
+        /staged aggregate/,
+      );
+    }
   });
 
   it("packs aggregates' members first and lone records after, each record keeping its place", () => {

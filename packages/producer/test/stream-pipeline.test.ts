@@ -104,8 +104,13 @@ describe('StreamPipeline', () => {
     pipeline.processIncoming();
     pipeline.tick(clock(), true);
     for (const record of batches.flat()) {
-      // Each Kinesis record carries its members' keys as its builder staged them.
-      expect(Buffer.from(record.keys ?? []).toString('utf8')).toBe(record.records.map((r) => r.partitionKey).join(''));
+      // Each Kinesis record carries its members' keys, data and explicit hash keys as its builder staged them.
+      const staged = record.staged;
+      expect(staged).toBeDefined();
+      expect(Buffer.from(staged?.keys ?? []).toString('utf8')).toBe(record.records.map((r) => r.partitionKey).join(''));
+      expect(staged?.data).toEqual(record.records.map((r) => r.data));
+      const ehks = record.records.map((r) => r.explicitHashKey);
+      expect(staged?.explicitHashKeys ?? ehks.map(() => undefined)).toEqual(ehks);
     }
     const users = batches.flat().flatMap((r) => r.records.map((user) => ({ user, shard: r.shard?.index as number })));
     expect(users).toHaveLength(9_000);

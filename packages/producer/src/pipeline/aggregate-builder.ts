@@ -46,6 +46,13 @@ export class AggregateBuilder {
   #keys: Buffer = EMPTY_KEYS;
   #keyBytes = 0;
   #expectedKeyBytes = MIN_KEY_BYTES;
+  /**
+   * Per record, where its key ends in #keys, its data and its explicit hash key (that array only once a
+   * record has one): packing reads these dense arrays instead of each record, long out of cache by then.
+   */
+  #keyEnds: number[] = [];
+  #data: Uint8Array[] = [];
+  #ehks: (string | undefined)[] | undefined;
   #minExpiration = Number.POSITIVE_INFINITY;
   #messageBytes = 0;
   #pkCount = 0;
@@ -103,18 +110,30 @@ export class AggregateBuilder {
     }
     if (record.deadline < this.deadline) this.deadline = record.deadline;
     if (record.expiration < this.#minExpiration) this.#minExpiration = record.expiration;
-    if (this.#count === 0) {
+    const count = this.#count;
+    if (count === 0) {
       this.#records = new Array<UserRecord>(this.#expected);
+      this.#keyEnds = new Array<number>(this.#expected);
+      this.#data = new Array<Uint8Array>(this.#expected);
       this.#keys = Buffer.allocUnsafe(this.#expectedKeyBytes);
     }
-    this.#records[this.#count++] = record;
+    this.#records[count] = record;
     const at = this.#keyBytes;
     if (at + record.pkBytes > this.#keys.length) {
       const larger = Buffer.allocUnsafe(2 * (at + record.pkBytes));
       this.#keys.copy(larger, 0, 0, at);
       this.#keys = larger;
     }
-    this.#keyBytes = at + writeKey(record.partitionKey, record.pkKind === PK_ASCII, this.#keys, at);
+    const end = at + writeKey(record.partitionKey, record.pkKind === PK_ASCII, this.#keys, at);
+    this.#keyBytes = end;
+    this.#keyEnds[count] = end;
+    this.#data[count] = record.data;
+    const ehk = record.explicitHashKey;
+    if (ehk !== undefined || this.#ehks !== undefined) {
+      this.#ehks ??= new Array<string | undefined>(count).fill(undefined);
+      this.#ehks[count] = ehk;
+    }
+    this.#count = count + 1;
     return true;
   }
 
@@ -123,8 +142,15 @@ export class AggregateBuilder {
    * and the earliest deadline and expiration. Read before take().
    */
   staged(): StagedAggregate {
+    const count = this.#count;
+    this.#keyEnds.length = count;
+    this.#data.length = count;
+    if (this.#ehks !== undefined) this.#ehks.length = count;
     return {
       keys: this.#keys.subarray(0, this.#keyBytes),
+      keyEnds: this.#keyEnds,
+      data: this.#data,
+      explicitHashKeys: this.#ehks,
       deadline: this.deadline,
       minExpiration: this.#minExpiration,
     };
@@ -145,6 +171,9 @@ export class AggregateBuilder {
     }
     this.#keys = EMPTY_KEYS;
     this.#keyBytes = 0;
+    this.#keyEnds = [];
+    this.#data = [];
+    this.#ehks = undefined;
     this.#minExpiration = Number.POSITIVE_INFINITY;
     this.#messageBytes = 0;
     this.#pkCount = 0;

@@ -5,6 +5,12 @@ import type { UserRecord } from './user-record.js';
 export interface StagedAggregate {
   /** The records' partition keys as UTF-8, back to back in record order. */
   readonly keys: Uint8Array;
+  /** Per record, where its key ends in `keys`. */
+  readonly keyEnds: readonly number[];
+  /** Per record, its data. */
+  readonly data: readonly Uint8Array[];
+  /** Per record, its explicit hash key; undefined when none has one. */
+  readonly explicitHashKeys: readonly (string | undefined)[] | undefined;
   readonly deadline: number;
   readonly minExpiration: number;
 }
@@ -13,10 +19,10 @@ export interface StagedAggregate {
 export class KinesisRecord {
   readonly records: UserRecord[];
   /**
-   * The records' partition keys as UTF-8, back to back in record order, when an aggregate builder staged
-   * them; packing copies them in one block instead of re-reading every key string.
+   * What an aggregate builder staged of the records (keys, key ends, data, explicit hash keys), so that
+   * packing copies the keys in one block and never reads the records themselves.
    */
-  readonly keys: Uint8Array | undefined;
+  readonly staged: StagedAggregate | undefined;
   /** The shard this record is predicted to land on; undefined while no shard map is known. */
   readonly shard: ShardState | undefined;
   /**
@@ -36,7 +42,7 @@ export class KinesisRecord {
     this.dataSize = dataSize;
     const first = records[0] as UserRecord;
     this.size = records.length === 1 ? first.pkBytes + dataSize : 1 + dataSize;
-    this.keys = staged?.keys;
+    this.staged = staged;
     if (staged !== undefined) {
       // The builder kept both minimums as records arrived, sparing a pass over records long out of cache.
       this.deadline = staged.deadline;

@@ -1,4 +1,4 @@
-import type { KinesisRecord } from '../pipeline/kinesis-record.js';
+import type { KinesisRecord, StagedAggregate } from '../pipeline/kinesis-record.js';
 import type { UserRecord } from '../pipeline/user-record.js';
 import { PK_ASCII } from '../pipeline/user-record.js';
 import { writeKey } from '../pipeline/write-key.js';
@@ -120,11 +120,11 @@ export class PackedRequest {
       const first = members[0] as UserRecord;
       flags[i] = PACKED_AGGREGATED | (first.explicitHashKey === undefined ? 0 : PACKED_EHK);
       this.#hashKey(i, first);
-      const keys = record.keys;
-      if (keys === undefined) {
+      const staged = record.staged;
+      if (staged === undefined) {
         for (let k = 0; k < members.length; k++) this.#member(m++, members[k] as UserRecord);
       } else {
-        m = this.#stagedMembers(m, members, keys);
+        m = this.#stagedMembers(m, members.length, staged);
       }
     }
     bounds[j] = m;
@@ -220,36 +220,38 @@ export class PackedRequest {
     this.pkOffsets[m] = pk;
     if (pk + r.pkBytes > this.pkBytes.length) this.pkBytes = this.#grown(this.pkBytes, pk, pk + r.pkBytes);
     this.#pkAt = pk + writeKey(r.partitionKey, r.pkKind === PK_ASCII, this.pkBytes, pk);
-    this.#payload(m, r);
+    this.#payload(m, r.data, r.explicitHashKey);
   }
 
   /**
-   * Packs an aggregate's members from column index `m` on, their partition keys copied in one block from
-   * the keys its builder staged; returns the index after the last member.
+   * Packs an aggregate's `count` members from column index `m` on out of what its builder staged: the
+   * keys in one block, data and explicit hash keys from dense arrays, no member record read. Returns the
+   * index after the last member.
    */
-  #stagedMembers(m: number, members: readonly UserRecord[], keys: Uint8Array): number {
+  #stagedMembers(m: number, count: number, staged: StagedAggregate): number {
+    const { keys, keyEnds, data, explicitHashKeys } = staged;
+    // A mismatch would pack every later member misaligned: refuse it (the request fails, records retry).
+    if (keyEnds.length !== count || data.length !== count || keyEnds[count - 1] !== keys.length) {
+      throw new Error(`staged aggregate of ${keyEnds.length} keys (${keys.length} bytes) packed for ${count} records`);
+    }
     const pk = this.#pkAt;
     const end = pk + keys.length;
     if (end > this.pkBytes.length) this.pkBytes = this.#grown(this.pkBytes, pk, end);
     this.pkBytes.set(keys, pk);
     let at = pk;
-    for (let k = 0; k < members.length; k++) {
-      const r = members[k] as UserRecord;
+    for (let k = 0; k < count; k++) {
       this.pkOffsets[m] = at;
-      at += r.pkBytes;
-      this.#payload(m++, r);
+      at = pk + (keyEnds[k] as number);
+      this.#payload(m++, data[k] as Uint8Array, explicitHashKeys?.[k]);
     }
-    // Each member's key is pkBytes long in the block, so the offsets must land exactly at its end.
-    if (at !== end) throw new Error(`staged partition keys hold ${keys.length} bytes, the members' ${at - pk}`);
     this.#pkAt = end;
     return m;
   }
 
   /** Copies member m's data and explicit hash key into their columns. */
-  #payload(m: number, r: UserRecord): void {
+  #payload(m: number, bytes: Uint8Array, ehk: string | undefined): void {
     const d = this.#dataAt;
     this.dataOffsets[m] = d;
-    const bytes = r.data;
     const length = bytes.length;
     const data = this.data;
     if (length <= LOOP_COPY) {
@@ -260,7 +262,6 @@ export class PackedRequest {
     this.#dataAt = d + length;
     const e = this.#ehkAt;
     this.ehkOffsets[m] = e;
-    const ehk = r.explicitHashKey;
     if (ehk !== undefined) {
       if (this.ehkBytes.length < e + MAX_EHK_DIGITS) this.ehkBytes = this.#grown(this.ehkBytes, e, e + MAX_EHK_DIGITS);
       this.#ehkAt = e + writeKey(ehk, true, this.ehkBytes, e);
