@@ -105,6 +105,34 @@ describe('producer API', () => {
     await producer.close();
   });
 
+  it('attempts counts every PutRecords a record went out in, retries included', async () => {
+    const stream = streamName('attempts');
+    // One shard: the records form one aggregate, so every attempt of theirs is one request of the proxy's.
+    await createStream(fixture.client, stream, 1);
+    const proxy = await startFaultProxy(fixture.broker.url);
+    let putRecords = 0;
+    // The first two PutRecords fail whole (500s, retried); every later one passes.
+    proxy.choose = (target) => (target.endsWith('PutRecords') && putRecords++ < 2 ? 'error500' : 'pass');
+    const producer = new KinesisProducer({
+      endpoint: proxy.url,
+      credentials: TEST_CREDENTIALS,
+      recordMaxBufferedTime: 10,
+      retryInitialBackoff: 20,
+      metricsInterval: 0,
+    });
+    // Wait for the shard map so that the records go out aggregated.
+    await producer.put({ streamName: stream, partitionKey: 'warm', data: 'x' }).catch(() => undefined);
+    putRecords = 0;
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => producer.put({ streamName: stream, partitionKey: `a${i}`, data: 'x' })),
+    );
+    expect(putRecords).toBeGreaterThanOrEqual(3);
+    expect(results.map((r) => r.attempts)).toEqual(Array(40).fill(3));
+    expect(producer.metrics().metrics.RetriesPerRecord.sum).toBeGreaterThanOrEqual(80);
+    await producer.close();
+    await proxy.close();
+  });
+
   it('recordTtl really cancels: records that cannot be stored fail with RecordExpiredError and its cause', async () => {
     const stream = streamName('ttl');
     await createStream(fixture.client, stream, 1);

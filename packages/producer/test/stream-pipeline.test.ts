@@ -140,6 +140,30 @@ describe('StreamPipeline', () => {
     expect(pipeline.buffered).toBe(true);
   });
 
+  it('records rerouted out of a Kinesis record take its attempts along; a record retried whole keeps them', async () => {
+    const { pipeline, batches, ready } = setup({ rateLimit: 1_000_000 }, shards(1));
+    await ready;
+    for (let i = 0; i < 3; i++) pipeline.accept(makeRecord(`r${i}`, new Uint8Array([i])));
+    pipeline.processIncoming();
+    pipeline.tick(clock(), true);
+    const sent = batches.flat()[0] as KinesisRecord;
+    expect(sent.records).toHaveLength(3);
+    sent.attempts = 2;
+    // Retried whole: the same Kinesis record goes again, carrying the count itself.
+    pipeline.retry(sent, sent.records);
+    pipeline.tick(clock(), true);
+    expect(batches.flat()[1]).toBe(sent);
+    expect(sent.records.map((r) => r.attempts)).toEqual([0, 0, 0]);
+    // Two survivors (the third expired) leave it for a new aggregate and take its two attempts along.
+    pipeline.retry(sent, sent.records.slice(0, 2));
+    pipeline.tick(clock(), true);
+    const rerouted = batches.flat()[2] as KinesisRecord;
+    expect(rerouted).not.toBe(sent);
+    expect(rerouted.attempts).toBe(0);
+    expect(rerouted.records.map((r) => r.attempts)).toEqual([2, 2]);
+    expect(sent.records[2]?.attempts).toBe(0);
+  });
+
   it('ordered mode keeps one Kinesis record per shard in flight and retries it first', async () => {
     const { pipeline, batches, ready } = setup(
       { ordered: true, aggregationEnabled: false, rateLimit: 1_000_000 },

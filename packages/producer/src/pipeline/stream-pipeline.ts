@@ -215,6 +215,7 @@ export class StreamPipeline {
         this.#drain(state, clock());
       }
     } else {
+      carryAttempts(record, survivors);
       this.#reroute(survivors);
       if (state !== undefined && state.index >= 0) this.#drain(state, clock());
     }
@@ -476,7 +477,10 @@ export class StreamPipeline {
     for (const gone of previous.values()) {
       gone.index = -1;
       orphans.push(...gone.builder.take());
-      for (const record of gone.queue) orphans.push(...record.records);
+      for (const record of gone.queue) {
+        carryAttempts(record, record.records);
+        orphans.push(...record.records);
+      }
       gone.queue = [];
     }
     const changed = orphans.length > 0 || previous.size > 0 || this.#map === undefined;
@@ -494,6 +498,7 @@ export class StreamPipeline {
       if (index === undefined) {
         // The stream changed again since: the shard is already closed, so the answer cannot be checked.
         this.#host.onMisrouted(check.record, check.shardId);
+        carryAttempts(check.record, check.record.records);
         this.#reroute(check.record.records);
       } else {
         this.#check(check, map, index);
@@ -509,10 +514,22 @@ export class StreamPipeline {
       if (!map.contains(index, record.hashes, record.hashOffset)) {
         // A KCL reader drops an aggregate whole when one record is out of range: send all of it again.
         this.#host.onMisrouted(check.record, check.shardId);
+        carryAttempts(check.record, check.record.records);
         this.#reroute(check.record.records);
         return;
       }
     }
     this.#host.succeed(check.record, check.shardId, check.sequenceNumber);
   }
+}
+
+/**
+ * Records leaving `record` for new Kinesis records take its attempts along: a user record's attempts
+ * are its own count plus those of the Kinesis record it is in, so that sending never walks every user
+ * record to count one more.
+ */
+function carryAttempts(record: KinesisRecord, users: readonly UserRecord[]): void {
+  const attempts = record.attempts;
+  if (attempts === 0) return;
+  for (const user of users) user.attempts += attempts;
 }

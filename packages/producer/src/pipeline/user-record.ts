@@ -41,6 +41,10 @@ export interface UserRecord {
   arrival: number;
   deadline: number;
   expiration: number;
+  /**
+   * PutRecords attempts made for this record in Kinesis records it has since left (rerouted); its total
+   * adds the attempts of the Kinesis record it is in.
+   */
   attempts: number;
   /** Set once the record's promise is settled; settlement is idempotent. */
   settled: boolean;

@@ -433,13 +433,10 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
     if (live.length === 0) return;
     let userRecords = 0;
     for (const record of live) {
+      // Counted once per Kinesis record; each user record's total adds it (see carryAttempts).
       record.attempts++;
       const records = record.records;
       userRecords += records.length;
-      for (let i = 0; i < records.length; i++) {
-        const r = records[i] as UserRecord;
-        r.attempts++;
-      }
       this.#metrics.observe('BufferingTime', now - (records[0] as UserRecord).arrival);
     }
     const streamName = pipeline.streamName;
@@ -520,13 +517,14 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
         live.push(record);
         continue;
       }
-      const survivors = this.#dropExpired(record.records, now);
+      const survivors = this.#dropExpired(record.records, now, record.attempts);
       pipeline.retry(record, survivors);
     }
     return live;
   }
 
-  #dropExpired(records: UserRecord[], now: number): UserRecord[] {
+  /** Fails the records whose TTL has passed; `carried` is the attempts of the Kinesis record they are in. */
+  #dropExpired(records: UserRecord[], now: number, carried = 0): UserRecord[] {
     const survivors: UserRecord[] = [];
     let expired = 0;
     for (const record of records) {
@@ -536,12 +534,13 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
       }
       expired++;
       const last = record.lastError;
+      const attempts = record.attempts + carried;
       this.#failRecord(
         record,
         new RecordExpiredError(
-          `record not stored within recordTtl (${this.config.recordTtl} ms) after ${record.attempts} attempt(s)` +
+          `record not stored within recordTtl (${this.config.recordTtl} ms) after ${attempts} attempt(s)` +
             (last instanceof Error ? `; last error: ${last.message}` : ''),
-          record.attempts,
+          attempts,
           last === undefined ? {} : { cause: last },
         ),
         false,
@@ -583,7 +582,7 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
     }
     const timer = setTimeout(() => {
       this.#retryTimers.delete(timer);
-      const survivors = this.#dropExpired(record.records, clock());
+      const survivors = this.#dropExpired(record.records, clock(), record.attempts);
       if (survivors.length === 0) {
         pipeline.release(record);
         return;
@@ -603,6 +602,7 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
     // Records of one Kinesis record nearly always share a flush epoch: release it once per run.
     let epoch: FlushEpoch | undefined;
     let inEpoch = 0;
+    const sent = record.attempts;
     for (let i = 0; i < records.length; i++) {
       const r = records[i] as UserRecord;
       if (r.settled) continue;
@@ -611,14 +611,15 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
       const length = r.data.length;
       bytes += r.pkBytes + length;
       dataBytes += length;
-      retries += r.attempts - 1;
+      const attempts = r.attempts + sent;
+      retries += attempts - 1;
       if (r.epoch !== epoch) {
         if (epoch !== undefined) epoch.release(inEpoch);
         epoch = r.epoch;
         inEpoch = 0;
       }
       inEpoch++;
-      resolveUserRecord(r, { sequenceNumber, subSequenceNumber: aggregated ? i : 0, shardId, attempts: r.attempts });
+      resolveUserRecord(r, { sequenceNumber, subSequenceNumber: aggregated ? i : 0, shardId, attempts });
     }
     if (epoch !== undefined) epoch.release(inEpoch);
     this.#budget.release(bytes, count);
