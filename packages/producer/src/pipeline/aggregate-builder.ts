@@ -40,8 +40,8 @@ export class AggregateBuilder {
   /**
    * The records' partition keys as UTF-8, back to back in record order, written as each record is
    * added: routing has just read its key string (to hash it), while packing the request much later would
-   * read it from memory long since evicted. A fresh buffer per aggregate (sized like the last one), since
-   * the Kinesis record keeps it until it is stored: retries pack it again.
+   * read it from memory long since evicted. A fresh buffer per aggregate (a quarter larger than the last
+   * one's keys), since the Kinesis record keeps it until it is stored: retries pack it again.
    */
   #keys: Buffer = EMPTY_KEYS;
   #keyBytes = 0;
@@ -138,8 +138,9 @@ export class AggregateBuilder {
   }
 
   /**
-   * What the Kinesis record made of the held records carries besides them: their staged partition keys
-   * and the earliest deadline and expiration. Read before take().
+   * What the Kinesis record made of the held records carries besides them: their partition keys, key
+   * ends, data and explicit hash keys as staged, and the earliest deadline and expiration. Read before
+   * take().
    */
   staged(): StagedAggregate {
     const count = this.#count;

@@ -230,7 +230,8 @@ export class PackedRequest {
    */
   #stagedMembers(m: number, count: number, staged: StagedAggregate): number {
     const { keys, keyEnds, data, explicitHashKeys } = staged;
-    // A mismatch would pack every later member misaligned: refuse it (the request fails, records retry).
+    // A mismatch would pack every later member misaligned: refuse it, so its records fail with this error
+    // instead of going out corrupted.
     if (keyEnds.length !== count || data.length !== count || keyEnds[count - 1] !== keys.length) {
       throw new Error(`staged aggregate of ${keyEnds.length} keys (${keys.length} bytes) packed for ${count} records`);
     }
