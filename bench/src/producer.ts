@@ -4,8 +4,8 @@
  * peak RSS are its own), against the bundled broker in another child process.
  * Run: pnpm --filter @shardline/bench run producer
  * BENCH_PRODUCER_MS sets the measured load time per row, after BENCH_PRODUCER_WARMUP_MS (default 1000) of the
- * same load that is not measured; BENCH_PRODUCER_ROUNDS (default 3) how many alternating rounds each row runs; BENCH_PRODUCER_MODULE loads KinesisProducer from another
- * build (an A/B run against an older dist: nothing is written to bench/README.md then, and only our
+ * same load that is not measured; BENCH_PRODUCER_ROUNDS (default 3) how many alternating rounds each row
+ * runs; BENCH_PRODUCER_MODULE loads KinesisProducer from another build (an A/B run against an older dist: nothing is written to bench/README.md then, and only our
  * JSON rows run when that build has no `protocol` option).
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -59,6 +59,8 @@ const BROKER_RETAINED_MIB = Number(process.env.BENCH_PRODUCER_BROKER_RETAINED_MI
 const ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_PRODUCER_ROUNDS ?? 3)));
 
 type Scenario = 'ours' | 'ours-many' | 'ours-cbor' | 'agg-sdk' | 'sdk';
+/** Every row, in the order the tables list them. */
+const SCENARIOS: readonly Scenario[] = ['ours', 'ours-many', 'ours-cbor', 'agg-sdk', 'sdk'];
 const PRODUCER_MODULE = process.env.BENCH_PRODUCER_MODULE;
 
 async function loadProducer(): Promise<typeof ProducerModule.KinesisProducer> {
@@ -82,6 +84,11 @@ interface RowResult extends Result {
   readonly round: number;
   readonly brokerCpuPct: number;
   readonly brokerRssMb: number;
+}
+
+/** A client that failed more records than it stored (aws-kinesis-agg at 1 KiB): no ratio to it means anything. */
+function failedOutright(r: Result): boolean {
+  return r.failed > r.records;
 }
 
 /** The round with the median rate (the lower middle one of an even count), or undefined for none. */
@@ -499,8 +506,7 @@ async function main(): Promise<void> {
   const results: RowResult[] = [];
   let run = 0;
   for (const size of [100, 1024]) {
-    const scenarios: Scenario[] =
-      PRODUCER_MODULE === undefined ? ['ours', 'ours-many', 'ours-cbor', 'agg-sdk', 'sdk'] : ['ours'];
+    const scenarios: readonly Scenario[] = PRODUCER_MODULE === undefined ? SCENARIOS : ['ours'];
     for (let round = 0; round < ROUNDS; round++) {
       // Each round starts one row later, so that no row always runs in the same place as the machine drifts.
       for (let k = 0; k < scenarios.length; k++) {
@@ -558,8 +564,7 @@ async function main(): Promise<void> {
   };
   const median = (scenario: Scenario, size: number): RowResult | undefined =>
     medianRow(results.filter((x) => x.scenario === scenario && x.size === size));
-  const order: Scenario[] = ['ours', 'ours-many', 'ours-cbor', 'agg-sdk', 'sdk'];
-  const medians = [100, 1024].flatMap((size) => order.map((scenario) => median(scenario, size)));
+  const medians = [100, 1024].flatMap((size) => SCENARIOS.map((scenario) => median(scenario, size)));
   for (const r of medians) {
     if (r === undefined) continue;
     const rate = r.records / r.seconds;
@@ -574,16 +579,15 @@ async function main(): Promise<void> {
     );
     lines.push('');
     for (const size of [100, 1024]) {
-      const cells = order.flatMap((scenario) => {
+      const cells = SCENARIOS.flatMap((scenario) => {
         const rounds = results.filter((x) => x.scenario === scenario && x.size === size);
         return rounds.length === 0
           ? []
           : [`${names[scenario]} ${rounds.map((x) => fmt(x.records / x.seconds / 1000)).join(' / ')}`];
       });
-      // A round whose client failed more records than it stored (aws-kinesis-agg at 1 KiB) has no ratio.
       const rateIn = (scenario: Scenario, round: number): number | undefined => {
         const r = results.find((x) => x.scenario === scenario && x.size === size && x.round === round);
-        return r === undefined || r.failed > r.records ? undefined : r.records / r.seconds;
+        return r === undefined || failedOutright(r) ? undefined : r.records / r.seconds;
       };
       const ratios = (baseline: Scenario): string =>
         Array.from({ length: ROUNDS }, (_, round) => {
@@ -608,7 +612,7 @@ async function main(): Promise<void> {
     const row = (s: Scenario): Result => median(s, size) as Result;
     const rate = (s: Scenario): number => row(s).records / row(s).seconds;
     const agg = row('agg-sdk');
-    const aggBroken = agg.failed > agg.records;
+    const aggBroken = failedOutright(agg);
     const vsAgg = aggBroken
       ? 'ours / agg+SDK: n/a (the baseline failed, see below)'
       : `ours / agg+SDK = ${fmt(rate('ours') / rate('agg-sdk'), 2)}x (target ≥ 2x ${mark(rate('ours') >= 2 * rate('agg-sdk'))})`;
