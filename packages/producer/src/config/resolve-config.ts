@@ -108,5 +108,8 @@ export function resolveConfig(config: ProducerConfig, env: NodeJS.ProcessEnv = p
       if (typeof l[level] !== 'function') throw new InvalidConfigError(`logger.${level} must be a function`);
     }
   }
-  return Object.freeze(out) as unknown as ResolvedProducerConfig;
+  // Copied into a fresh literal before freezing: `out`, grown by a score of computed-key stores, is by
+  // now a dictionary-mode object, and every hot-path read of a dictionary-mode config is a generic
+  // lookup V8 cannot inline (~2 % of the put() thread). The spread's copy has fast properties.
+  return Object.freeze({ ...out }) as unknown as ResolvedProducerConfig;
 }
