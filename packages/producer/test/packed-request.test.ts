@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { getCodec } from '@shardline/native';
 import { describe, expect, it } from 'vitest';
+import { AggregateBuilder } from '../src/pipeline/aggregate-builder.js';
 import { KinesisRecord } from '../src/pipeline/kinesis-record.js';
 import { PK_ESCAPE, PK_UNICODE, type UserRecord } from '../src/pipeline/user-record.js';
 import {
@@ -102,6 +104,33 @@ describe('PackedRequest', () => {
     const grown = packed.version;
     packed.pack('s', small);
     expect(packed.version).toBe(grown);
+  });
+
+  it('copies data and key blocks of every size byte for byte, at any alignment', () => {
+    // Sizes around the loop and Buffer#fill thresholds, cut from one pool at odd offsets, so that
+    // source and column offsets take every alignment.
+    const pool = randomBytes(80_000);
+    let from = 0;
+    const slice = (length: number): Buffer => {
+      const start = from % 8;
+      from += 3;
+      return pool.subarray(start, start + length);
+    };
+    const sizes = [0, 1, 63, 64, 65, 191, 192, 193, 1000, 1023, 1024, 4097, 20_000];
+    const builder = new AggregateBuilder();
+    for (const [i, size] of sizes.entries()) builder.add(makeRecord(`key-${'x'.repeat(i * 31)}`, slice(size)));
+    const staged = builder.staged();
+    const size = builder.size;
+    const aggregate = new KinesisRecord(builder.take(), undefined, size, staged);
+    const lones = sizes.map((size, i) => lone(makeRecord(`lone-${'y'.repeat(i * 29)}`, slice(size))));
+    const packed = new PackedRequest();
+    packed.pack('s', [aggregate, ...lones]);
+    const members = [...aggregate.records, ...lones.map((record) => record.records[0] as UserRecord)];
+    for (const [m, record] of members.entries()) {
+      const data = packed.data.subarray(packed.dataOffsets[m], packed.dataOffsets[m + 1]);
+      expect(Buffer.compare(data, record.data)).toBe(0);
+      expect(text(packed.pkBytes, packed.pkOffsets, m)).toBe(record.partitionKey);
+    }
   });
 
   it('grows the key column past the request size when an aggregate repeats a long key', () => {
