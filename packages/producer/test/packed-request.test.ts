@@ -111,10 +111,13 @@ describe('PackedRequest', () => {
     // source and column offsets take every alignment.
     const pool = randomBytes(80_000);
     let from = 0;
-    const slice = (length: number): Buffer => {
+    // Every other one a plain Uint8Array, which put() accepts as well as a Buffer.
+    const slice = (length: number): Uint8Array => {
       const start = from % 8;
       from += 3;
-      return pool.subarray(start, start + length);
+      return from % 2 === 0
+        ? pool.subarray(start, start + length)
+        : new Uint8Array(pool.buffer, pool.byteOffset + start, length);
     };
     const sizes = [0, 1, 63, 64, 65, 191, 192, 193, 1000, 1023, 1024, 4097, 20_000];
     const builder = new AggregateBuilder();
