@@ -2,6 +2,7 @@ import type { KinesisRecord, StagedAggregate } from '../pipeline/kinesis-record.
 import type { UserRecord } from '../pipeline/user-record.js';
 import { PK_ASCII } from '../pipeline/user-record.js';
 import { writeKey } from '../pipeline/write-key.js';
+import { copyShared } from './copy-shared.js';
 
 /** Flag bit: the Kinesis record is an aggregate (several user records). */
 export const PACKED_AGGREGATED = 1;
@@ -10,16 +11,6 @@ export const PACKED_EHK = 2;
 /** The lone record's PK_ASCII / PK_UNICODE / PK_ESCAPE sits in the flag bits above this shift. */
 export const PACKED_KIND_SHIFT = 2;
 
-/** Payloads up to this size are copied by a loop: TypedArray#set's fixed cost is higher. */
-const LOOP_COPY = 64;
-/**
- * From this size on, bytes go into the (shared-memory) columns by Buffer#fill instead of
- * TypedArray#set. V8 copies into a SharedArrayBuffer with relaxed atomic loads and stores, byte by
- * byte unless source and target share their alignment: ~308 ns for 1 KiB, ~1,150 ns for 4 KiB.
- * Node's fill with a Buffer value as long as the range is one plain memcpy in C++ (~81 and ~131 ns),
- * after a fixed cost that set beats below a few hundred bytes (100 B: 43 ns by set, 63 by fill).
- */
-const FILL_COPY = 192;
 /** Longest decimal hash key (2^128 - 1). */
 const MAX_EHK_DIGITS = 39;
 
@@ -246,7 +237,7 @@ export class PackedRequest {
     const pk = this.#pkAt;
     const end = pk + keys.length;
     if (end > this.pkBytes.length) this.pkBytes = this.#grown(this.pkBytes, pk, end);
-    copyInto(this.pkBytes, keys, pk);
+    copyShared(keys, this.pkBytes, pk);
     let at = pk;
     for (let k = 0; k < count; k++) {
       this.pkOffsets[m] = at;
@@ -261,14 +252,7 @@ export class PackedRequest {
   #payload(m: number, bytes: Uint8Array, ehk: string | undefined): void {
     const d = this.#dataAt;
     this.dataOffsets[m] = d;
-    const length = bytes.length;
-    const data = this.data;
-    if (length <= LOOP_COPY) {
-      for (let k = 0; k < length; k++) data[d + k] = bytes[k] as number;
-    } else {
-      copyInto(data, bytes, d);
-    }
-    this.#dataAt = d + length;
+    this.#dataAt = copyShared(bytes, this.data, d);
     const e = this.#ehkAt;
     this.ehkOffsets[m] = e;
     if (ehk !== undefined) {
@@ -280,7 +264,7 @@ export class PackedRequest {
   /** A larger copy of a byte column holding `used` bytes, with room for `needed`. */
   #grown(column: Uint8Array, used: number, needed: number): Buffer {
     const larger = bytesOf(grow(2 * needed));
-    copyInto(larger, column.subarray(0, used), 0);
+    copyShared(column.subarray(0, used), larger, 0);
     this.version++;
     return larger;
   }
@@ -324,13 +308,6 @@ export class PackedRequest {
       this.version++;
     }
   }
-}
-
-/** Copies `source` into the column `target` at `offset` (see FILL_COPY). */
-function copyInto(target: Buffer, source: Uint8Array, offset: number): void {
-  const length = source.length;
-  if (length < FILL_COPY) target.set(source, offset);
-  else target.fill(source, offset, offset + length);
 }
 
 function grow(size: number): number {

@@ -2,6 +2,7 @@ import { CBOR_MAJOR_ARRAY, CBOR_MAJOR_BYTES, CBOR_MAJOR_TEXT, type Codec, writeC
 import { AggregateEncoder } from './aggregate-encoder.js';
 import { BodyBufferPool } from './body-buffer-pool.js';
 import { copyBytes } from './copy-bytes.js';
+import { copyShared } from './copy-shared.js';
 import { PACKED_AGGREGATED, PACKED_EHK, type PackedRequest } from './packed-request.js';
 import { writeHashKeyDecimal } from './write-hash-key-decimal.js';
 
@@ -73,8 +74,7 @@ export class PutRecordsCborWriter {
         const from = dataOffsets[m] as number;
         const to = dataOffsets[m + 1] as number;
         o = writeCborHead(buffer, o, CBOR_MAJOR_BYTES, to - from);
-        buffer.set(data.subarray(from, to), o);
-        o += to - from;
+        o = copyShared(data.subarray(from, to), buffer, o);
         o = copyBytes(PK_KEY, buffer, o);
         const start = pkOffsets[m] as number;
         const end = pkOffsets[m + 1] as number;
