@@ -1,5 +1,4 @@
 import { retainFreedMemory } from '@shardline/native';
-import { SigV4Verifier } from './auth/sigv4-verifier.js';
 import { BrokerState } from './model/broker-state.js';
 import { type BrokerOptions, resolveBrokerOptions } from './options/broker-options.js';
 import { Listener } from './server/listener.js';
@@ -54,8 +53,11 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   };
   const waitIdle = (): Promise<void> =>
     inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve));
+  // The signer behind verification (~1 MB of heap) is loaded only by brokers that check signatures.
   const verifier =
-    resolved.credentials === undefined ? undefined : new SigV4Verifier(resolved.credentials, resolved.clockSkewMs);
+    resolved.credentials === undefined
+      ? undefined
+      : new (await import('./auth/sigv4-verifier.js')).SigV4Verifier(resolved.credentials, resolved.clockSkewMs);
   const handler = createRequestHandler(state, { verifier, track });
   const listeners: Listener[] = [];
   try {

@@ -1,7 +1,10 @@
-import { generate } from 'selfsigned';
-
-/** A certificate for localhost made at start, when the user gave none (EC keys: fast to generate). */
+/**
+ * A certificate for localhost made at start, when the user gave none (EC keys: fast to generate).
+ * The generator is loaded here, on first use: its module graph is ~3 MB of heap, a third of the broker's,
+ * and every full collection of a broker that never serves TLS would mark it.
+ */
 export async function selfSignedCertificate(host: string): Promise<{ cert: string; key: string }> {
+  const { generate } = await import('selfsigned');
   const altNames: { type: 2 | 7; value?: string; ip?: string }[] = [
     { type: 2, value: 'localhost' },
     { type: 7, ip: '127.0.0.1' },
