@@ -25,6 +25,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { writeReadmeSection } from './readme-section.js';
 
 const SELF = fileURLToPath(import.meta.url);
+const BROKER_CHILD = fileURLToPath(new URL('./broker-child.js', import.meta.url));
 const CREDENTIALS = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' };
 const BACKLOG_SHARDS = 8;
 const PER_AGGREGATE = 7_000;
@@ -40,16 +41,6 @@ const PROTOCOL = ((): 'cbor' | 'json' | undefined => {
 })();
 
 // ---------------------------------------------------------------- children
-
-async function brokerChild(): Promise<void> {
-  const { startBroker } = await import('@shardline/broker');
-  const broker = await startBroker({ port: 0, limits: 'off', createStreamMs: 0, updateStreamMs: 0 });
-  process.on('message', (message: { type: string }) => {
-    if (message.type === 'close') broker.close().then(() => process.exit(0));
-    if (message.type === 'cpu') process.send?.({ type: 'cpu', cpuUs: cpuUs() });
-  });
-  process.send?.({ type: 'ready', url: broker.url });
-}
 
 /** One worker with default settings; reports progress and owned shards every 50 ms. */
 async function workerChild(url: string, dynamo: string, stream: string, app: string, workerId: string): Promise<void> {
@@ -170,17 +161,24 @@ async function createStream(client: KinesisClient, name: string, shards: number)
 type BrokerCpu = () => Promise<number>;
 
 async function withBroker<T>(body: (url: string, brokerCpu: BrokerCpu) => Promise<T>): Promise<T> {
-  const broker = spawnChild(['--broker']);
+  const broker = fork(
+    BROKER_CHILD,
+    [JSON.stringify({ port: 0, limits: 'off', createStreamMs: 0, updateStreamMs: 0 })],
+    {
+      execArgv: process.execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const url = await new Promise<string>((resolve) => broker.once('message', (m: { url: string }) => resolve(m.url)));
   const brokerCpu: BrokerCpu = () =>
     new Promise((resolve) => {
       const listener = (m: { type: string; cpuUs: number }): void => {
-        if (m.type !== 'cpu') return;
+        if (m.type !== 'usage') return;
         broker.off('message', listener);
         resolve(m.cpuUs);
       };
       broker.on('message', listener);
-      broker.send({ type: 'cpu' });
+      broker.send({ type: 'usage' });
     });
   try {
     return await body(url, brokerCpu);
@@ -431,7 +429,6 @@ async function main(): Promise<void> {
 }
 
 const [mode, ...args] = process.argv.slice(2);
-if (mode === '--broker') await brokerChild();
-else if (mode === '--worker')
+if (mode === '--worker')
   await workerChild(args[0] as string, args[1] as string, args[2] as string, args[3] as string, args[4] as string);
 else await main();

@@ -24,28 +24,22 @@ const CREDENTIALS = { accessKeyId: 'AKIDPROFILE', secretAccessKey: 'profile-secr
 const MEASURE_MS = Number(process.env.PROFILE_MS ?? 5000);
 const WINDOW = Number(process.env.PROFILE_WINDOW ?? 50_000);
 const CHUNK = 500;
+/** The producer bench's broker flags: GC on the broker's own thread, its 128 MiB semi-spaces. */
+const BROKER_FLAGS = '--single-threaded-gc --max-semi-space-size=128';
 const MANY = process.env.PROFILE_API === 'putMany';
 
-async function brokerChild(): Promise<void> {
-  const { startBroker } = await import('@shardline/broker');
+async function main(): Promise<void> {
   // As in producer.ts: only the newest records are kept, and their memory reused (0 keeps all).
   const retainedMib = Number(process.env.PROFILE_BROKER_RETAINED_MIB ?? 256);
-  const broker = await startBroker({
+  const options = {
     port: 0,
     limits: 'off',
     createStreamMs: 0,
     ...(retainedMib > 0 ? { maxRetainedBytes: retainedMib * 2 ** 20 } : {}),
-  });
-  process.on('message', () => {
-    broker.close().then(() => process.exit(0));
-  });
-  process.send?.({ url: broker.url });
-}
-
-async function main(): Promise<void> {
-  const child = fork(fileURLToPath(import.meta.url), ['--broker'], {
-    // As in producer.ts: the broker's garbage collector stays on its own thread (PROFILE_BROKER_FLAGS, '' for none).
-    execArgv: (process.env.PROFILE_BROKER_FLAGS ?? '--single-threaded-gc').split(' ').filter(Boolean),
+  };
+  const child = fork(fileURLToPath(new URL('./broker-child.js', import.meta.url)), [JSON.stringify(options)], {
+    // As in producer.ts (PROFILE_BROKER_FLAGS, '' for none).
+    execArgv: (process.env.PROFILE_BROKER_FLAGS ?? BROKER_FLAGS).split(' ').filter(Boolean),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url)));
@@ -156,7 +150,7 @@ async function main(): Promise<void> {
     session.disconnect();
   }
   await producer.close();
-  child.send('close');
+  child.send({ type: 'close' });
   const nsPerRecord = ((cpu.user + cpu.system) * 1000) / Math.max(1, acked);
   console.log(
     `acked ${acked}, failed ${failed}, ${Math.round(acked / seconds).toLocaleString('en-US')} rec/s, client CPU ${Math.round(nsPerRecord)} ns/rec, GC ${Math.round((gcMs * 1e6) / Math.max(1, acked))} ns/rec in ${gcs} pauses`,
@@ -186,5 +180,4 @@ function printAllocationSites(head: SamplingNode, records: number): void {
   }
 }
 
-if (process.argv[2] === '--broker') await brokerChild();
-else await main();
+await main();

@@ -41,6 +41,7 @@ const { RecordAggregator } = createRequire(import.meta.url)('aws-kinesis-agg') a
 };
 
 const SELF = fileURLToPath(import.meta.url);
+const BROKER_CHILD = fileURLToPath(new URL('./broker-child.js', import.meta.url));
 const CREDENTIALS = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' };
 const DURATION_MS = Number(process.env.BENCH_PRODUCER_MS ?? 5000);
 const WARMUP_MS = Number(process.env.BENCH_PRODUCER_WARMUP_MS ?? 1000);
@@ -98,28 +99,6 @@ function medianRow(rounds: readonly RowResult[]): RowResult | undefined {
 }
 
 // ---------------------------------------------------------------- child: the broker
-
-async function brokerChild(limits: 'off' | 'aws'): Promise<void> {
-  const { startBroker } = await import('@shardline/broker');
-  // Nobody reads the stream back, so the broker keeps only the newest records (BROKER_RETAINED_MIB) and
-  // reuses their memory: storing every row's gigabyte in fresh pages costs it 10-25 % more CPU (page
-  // zeroing, collections prompted by external memory), CPU the client under test shares on this machine.
-  const broker = await startBroker({
-    port: 0,
-    limits,
-    createStreamMs: 0,
-    ...(BROKER_RETAINED_MIB > 0 ? { maxRetainedBytes: BROKER_RETAINED_MIB * 2 ** 20 } : {}),
-  });
-  process.on('message', (message: { type: string }) => {
-    if (message.type === 'usage') {
-      const cpu = process.cpuUsage();
-      process.send?.({ type: 'usage', cpuUs: cpu.user + cpu.system, maxRss: process.resourceUsage().maxRSS * 1024 });
-    } else if (message.type === 'close') {
-      broker.close().then(() => process.exit(0));
-    }
-  });
-  process.send?.({ type: 'ready', url: broker.url });
-}
 
 // ---------------------------------------------------------------- child: one load generator
 
@@ -455,10 +434,10 @@ const SEMI_SPACE_MIB = Number(process.env.BENCH_PRODUCER_SEMI_SPACE_MIB ?? 128);
 // ~8 % of a core more and leaves the rest to the clients (BENCH_PRODUCER_BROKER_FLAGS, '' for none).
 const BROKER_FLAGS = (process.env.BENCH_PRODUCER_BROKER_FLAGS ?? '--single-threaded-gc').split(' ').filter(Boolean);
 
-function spawnChild(args: string[], flags: readonly string[] = []): ChildProcess {
+function spawnChild(args: string[], flags: readonly string[] = [], script = SELF): ChildProcess {
   const execArgv = [...process.execArgv, ...flags];
   if (SEMI_SPACE_MIB > 0) execArgv.push(`--max-semi-space-size=${SEMI_SPACE_MIB}`);
-  return fork(SELF, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return fork(script, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 function once<T>(child: ChildProcess, type: string): Promise<T> {
@@ -477,7 +456,16 @@ async function withBroker<T>(
   limits: 'off' | 'aws',
   body: (url: string, broker: ChildProcess) => Promise<T>,
 ): Promise<T> {
-  const broker = spawnChild(['--broker', limits], BROKER_FLAGS);
+  // Nobody reads the stream back, so the broker keeps only the newest records (BROKER_RETAINED_MIB) and
+  // reuses their memory: storing every row's gigabyte in fresh pages costs it 10-25 % more CPU (page
+  // zeroing, collections prompted by external memory), CPU the client under test shares on this machine.
+  const options = {
+    port: 0,
+    limits,
+    createStreamMs: 0,
+    ...(BROKER_RETAINED_MIB > 0 ? { maxRetainedBytes: BROKER_RETAINED_MIB * 2 ** 20 } : {}),
+  };
+  const broker = spawnChild([JSON.stringify(options)], BROKER_FLAGS, BROKER_CHILD);
   const { url } = await once<{ url: string }>(broker, 'ready');
   try {
     return await body(url, broker);
@@ -685,8 +673,7 @@ async function usage(broker: ChildProcess): Promise<{ cpuUs: number; maxRss: num
 }
 
 const [mode, ...args] = process.argv.slice(2);
-if (mode === '--broker') await brokerChild(args[0] as 'off' | 'aws');
-else if (mode === '--load') await loadChild(args[0] as Scenario, Number(args[1]), args[2] as string, args[3] as string);
+if (mode === '--load') await loadChild(args[0] as Scenario, Number(args[1]), args[2] as string, args[3] as string);
 else if (mode === '--floor') await floorChild();
 else if (mode === '--limits') await limitsChild(args[0] as string, args[1] as string, Number(args[2]));
 else await main();
