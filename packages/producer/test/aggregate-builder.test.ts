@@ -41,7 +41,7 @@ function repeatsOutOfSequence(values: readonly string[]): boolean {
 describe('AggregateBuilder', () => {
   it('keeps a bound of the encoded size: never below it, exact when keys repeat only in sequence', () => {
     const codec = getCodec();
-    const writer = new PutRecordsBodyWriter(codec);
+    const writer = new PutRecordsBodyWriter(codec, 4);
     fc.assert(
       fc.property(fc.array(recordArb, { minLength: 2, maxLength: 40 }), (inputs) => {
         const builder = new AggregateBuilder();
@@ -123,7 +123,7 @@ describe('AggregateBuilder', () => {
   });
 
   it('writes a lone record raw with its own key and its hash key as decimal EHK', () => {
-    const writer = new PutRecordsBodyWriter(getCodec());
+    const writer = new PutRecordsBodyWriter(getCodec(), 4);
     const record = makeRecord('quote"key\\', Buffer.from('hello'));
     const explicit = makeRecord('k2', Buffer.from('x'), normalizeHashKey('0042'));
     const { body } = writeBody(writer, 'stream', [

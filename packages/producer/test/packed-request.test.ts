@@ -161,7 +161,7 @@ describe('PackedRequest', () => {
     const records = [aggregateOf(members), lone(makeRecord('solo', Buffer.from('raw'), '12345'))];
     const packed = new PackedRequest();
     packed.pack('stream', records);
-    const original = Buffer.from(new PutRecordsBodyWriter(getCodec()).write(packed).body);
+    const original = Buffer.from(new PutRecordsBodyWriter(getCodec(), 4).write(packed).body);
     const exact = packed.sizes[0];
     packed.sizes[0] = records[0]?.dataSize ?? 0;
 
@@ -169,7 +169,7 @@ describe('PackedRequest', () => {
     const copy = new PackedRequest();
     copy.adoptArrays(structuredClone(packed.arrays()) as PackedArrays);
     copy.adoptHeader(structuredClone(packed.header()));
-    const written = new PutRecordsBodyWriter(getCodec()).write(copy).body;
+    const written = new PutRecordsBodyWriter(getCodec(), 4).write(copy).body;
     expect(Buffer.from(written).equals(original)).toBe(true);
     // The exact size the other side's encoder stored is visible to the packing side.
     expect(exact).toBeLessThan(records[0]?.dataSize ?? 0);

@@ -26,7 +26,7 @@ function aggregateOf(records: UserRecord[]): KinesisRecord {
 
 describe('PutRecordsBodyWriter', () => {
   it('writes valid JSON: aggregates with partition key "a" and their first hash key, lone records as given', () => {
-    const writer = new PutRecordsBodyWriter(getCodec());
+    const writer = new PutRecordsBodyWriter(getCodec(), 4);
     const members = [
       makeRecord('alpha', Buffer.from('one')),
       makeRecord('beta', Buffer.from('two'), '170141183460469231731687303715884105728'),
@@ -67,7 +67,7 @@ describe('PutRecordsBodyWriter', () => {
   });
 
   it('reuses a released body buffer', () => {
-    const writer = new PutRecordsBodyWriter(getCodec());
+    const writer = new PutRecordsBodyWriter(getCodec(), 4);
     const record = makeRecord('k', Buffer.from('v'));
     const first = writeBody(writer, 's', [new KinesisRecord([record], undefined, 1)]);
     writer.release(first.buffer);

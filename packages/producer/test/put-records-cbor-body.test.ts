@@ -29,7 +29,7 @@ function aggregateOf(records: UserRecord[]): KinesisRecord {
 
 describe('PutRecordsCborWriter', () => {
   it('writes the golden bytes of a one-record body in shortest form', () => {
-    const writer = new PutRecordsCborWriter(getCodec());
+    const writer = new PutRecordsCborWriter(getCodec(), 4);
     const record = makeRecord('k', Buffer.from('hi'), '7');
     const { body } = writeBody(writer, 's', [new KinesisRecord([record], undefined, 2)]);
     const expected = Buffer.concat([
@@ -76,10 +76,12 @@ describe('PutRecordsCborWriter', () => {
       aggregateOf(second),
     ];
     const cborRecords = batch();
-    const { body } = writeBody(new PutRecordsCborWriter(codec), 'my-stream', cborRecords);
+    const { body } = writeBody(new PutRecordsCborWriter(codec, 4), 'my-stream', cborRecords);
     const decoded = decoder.decode(body) as { StreamName: string; Records: Entry[] };
     const jsonRecords = batch();
-    const json = JSON.parse(writeBody(new PutRecordsBodyWriter(codec), 'my-stream', jsonRecords).body.toString()) as {
+    const json = JSON.parse(
+      writeBody(new PutRecordsBodyWriter(codec, 4), 'my-stream', jsonRecords).body.toString(),
+    ) as {
       StreamName: string;
       Records: { Data: string; PartitionKey: string; ExplicitHashKey: string }[];
     };
@@ -107,13 +109,13 @@ describe('PutRecordsCborWriter', () => {
   it('is about a quarter smaller than the JSON body for 100-byte records', () => {
     const codec = getCodec();
     const records = Array.from({ length: 400 }, (_, i) => makeRecord(`key-${i}-abcdefghij`, new Uint8Array(100)));
-    const cbor = writeBody(new PutRecordsCborWriter(codec), 's', [aggregateOf(records)]).body.length;
-    const json = writeBody(new PutRecordsBodyWriter(codec), 's', [aggregateOf(records)]).body.length;
+    const cbor = writeBody(new PutRecordsCborWriter(codec, 4), 's', [aggregateOf(records)]).body.length;
+    const json = writeBody(new PutRecordsBodyWriter(codec, 4), 's', [aggregateOf(records)]).body.length;
     expect(cbor / json).toBeLessThan(0.78);
   });
 
   it('reuses a released body buffer', () => {
-    const writer = new PutRecordsCborWriter(getCodec());
+    const writer = new PutRecordsCborWriter(getCodec(), 4);
     const record = makeRecord('k', Buffer.from('v'));
     const first = writeBody(writer, 's', [new KinesisRecord([record], undefined, 1)]);
     writer.release(first.buffer);

@@ -1,12 +1,19 @@
-/** Most released body buffers kept for reuse. */
-const KEPT = 8;
-
 /**
  * Request body buffers, reused once their request has finished: touching fresh memory costs more than
  * writing the body, so steady-state sending allocates none.
  */
 export class BodyBufferPool {
   #free: Buffer[] = [];
+  readonly #kept: number;
+
+  /**
+   * `kept`: most released buffers kept, as many as requests can be in flight (maxConnections). A
+   * smaller pool is not a smaller footprint: with more requests in flight than it keeps, every request
+   * still holds a buffer, but some of them are fresh pages, faulted in and later collected again.
+   */
+  constructor(kept: number) {
+    this.#kept = kept;
+  }
 
   /** A buffer of at least `size` bytes. */
   take(size: number): Buffer {
@@ -22,6 +29,6 @@ export class BodyBufferPool {
   }
 
   release(buffer: Buffer): void {
-    if (this.#free.length < KEPT) this.#free.push(buffer);
+    if (this.#free.length < this.#kept) this.#free.push(buffer);
   }
 }

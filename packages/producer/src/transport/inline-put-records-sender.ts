@@ -11,10 +11,11 @@ export class InlinePutRecordsSender implements PutRecordsSender {
   readonly #writer: PutRecordsBodyWriter | PutRecordsCborWriter;
   readonly #cbor: boolean;
 
-  constructor(transport: KinesisTransport, codec: Codec, cbor: boolean) {
+  /** `maxInFlight`: most requests sent at once (maxConnections); as many body buffers are kept for reuse. */
+  constructor(transport: KinesisTransport, codec: Codec, cbor: boolean, maxInFlight: number) {
     this.#transport = transport;
     this.#cbor = cbor;
-    this.#writer = cbor ? new PutRecordsCborWriter(codec) : new PutRecordsBodyWriter(codec);
+    this.#writer = cbor ? new PutRecordsCborWriter(codec, maxInFlight) : new PutRecordsBodyWriter(codec, maxInFlight);
   }
 
   async send(packed: PackedRequest): Promise<PutRecordsResponse> {

@@ -31,10 +31,12 @@ const ESCAPED_BYTE = 6;
 export class PutRecordsBodyWriter {
   readonly #codec: Codec;
   readonly #aggregates: AggregateEncoder;
-  readonly #buffers = new BodyBufferPool();
+  readonly #buffers: BodyBufferPool;
 
-  constructor(codec: Codec) {
+  /** `keptBuffers`: body buffers kept for reuse, as many as requests can be in flight. */
+  constructor(codec: Codec, keptBuffers: number) {
     this.#codec = codec;
+    this.#buffers = new BodyBufferPool(keptBuffers);
     this.#aggregates = new AggregateEncoder(codec);
   }
 

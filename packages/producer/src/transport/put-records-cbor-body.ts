@@ -31,9 +31,11 @@ const MAX_EHK_DIGITS = 39;
  */
 export class PutRecordsCborWriter {
   readonly #aggregates: AggregateEncoder;
-  readonly #buffers = new BodyBufferPool();
+  readonly #buffers: BodyBufferPool;
 
-  constructor(codec: Codec) {
+  /** `keptBuffers`: body buffers kept for reuse, as many as requests can be in flight. */
+  constructor(codec: Codec, keptBuffers: number) {
+    this.#buffers = new BodyBufferPool(keptBuffers);
     this.#aggregates = new AggregateEncoder(codec);
   }
 

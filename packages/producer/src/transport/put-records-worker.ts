@@ -30,7 +30,7 @@ const transport = new KinesisTransport({
   requestTimeout: init.requestTimeout,
   offThreadDigest: false,
 });
-const sender = new InlinePutRecordsSender(transport, getCodec(), init.cbor);
+const sender = new InlinePutRecordsSender(transport, getCodec(), init.cbor, init.maxConnections);
 
 /** Each slot's packed request: its columns are shared with the producer thread. */
 const slots = new Map<number, PackedRequest>();
