@@ -14,15 +14,8 @@ import { Agent } from 'node:http';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import {
-  CreateStreamCommand,
-  DescribeStreamSummaryCommand,
-  KinesisClient,
-  PutRecordsCommand,
-  type PutRecordsCommandOutput,
-} from '@aws-sdk/client-kinesis';
+import type { KinesisClient, PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import type * as ProducerModule from '@shardline/producer';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import * as hdr from 'hdr-histogram-js';
 import { writeReadmeSection } from './readme-section.js';
 
@@ -36,9 +29,14 @@ interface RecordAggregatorLike {
   flushBufferedRecords(onReady: (error: Error | null, encoded: { partitionKey: string; data: Buffer }) => void): void;
   length(): number;
 }
-const { RecordAggregator } = createRequire(import.meta.url)('aws-kinesis-agg') as {
-  RecordAggregator: new () => RecordAggregatorLike;
-};
+/**
+ * The baselines' libraries, loaded only by the processes that use them: each client process holds its own
+ * library and no other's (a loaded SDK is ~2.4 MB of heap that every full collection marks).
+ */
+function loadAggregator(): new () => RecordAggregatorLike {
+  return (createRequire(import.meta.url)('aws-kinesis-agg') as { RecordAggregator: new () => RecordAggregatorLike })
+    .RecordAggregator;
+}
 
 const SELF = fileURLToPath(import.meta.url);
 const BROKER_CHILD = fileURLToPath(new URL('./broker-child.js', import.meta.url));
@@ -109,7 +107,11 @@ function keyPool(): string[] {
   return keys;
 }
 
-function sdk(url: string): KinesisClient {
+async function sdk(url: string): Promise<KinesisClient> {
+  const [{ KinesisClient }, { NodeHttpHandler }] = await Promise.all([
+    import('@aws-sdk/client-kinesis'),
+    import('@smithy/node-http-handler'),
+  ]);
   return new KinesisClient({
     endpoint: url,
     region: 'us-east-1',
@@ -202,7 +204,8 @@ async function loadChild(scenario: Scenario, size: number, url: string, stream: 
       note = `${((sum - before.sum) / Math.max(1, count - before.count)).toFixed(0)} rec/agg`;
     };
   } else {
-    const client = sdk(url);
+    const client = await sdk(url);
+    const { PutRecordsCommand } = await import('@aws-sdk/client-kinesis');
     let inFlight = 0;
     const queue: { records: { Data: Uint8Array; PartitionKey: string }[]; chunks: Map<Chunk, number> }[] = [];
     interface Chunk {
@@ -231,7 +234,8 @@ async function loadChild(scenario: Scenario, size: number, url: string, stream: 
           inFlight--;
         });
     };
-    const aggregator = new RecordAggregator();
+    // Only the agg-sdk child loads aws-kinesis-agg; the plain SDK child never calls it.
+    const aggregator: RecordAggregatorLike | undefined = scenario === 'agg-sdk' ? new (loadAggregator())() : undefined;
     let pendingAggregates: { Data: Uint8Array; PartitionKey: string }[] = [];
     let pendingChunks = new Map<Chunk, number>();
     let aggregateChunks = new Map<Chunk, number>();
@@ -269,12 +273,12 @@ async function loadChild(scenario: Scenario, size: number, url: string, stream: 
           // The callback fires before the record that did not fit is added, so aggregateChunks then holds
           // exactly the records of the aggregate being emitted.
           for (const record of records) {
-            aggregator.aggregateRecords([record], false, onAggregate);
+            aggregator?.aggregateRecords([record], false, onAggregate);
             aggregateChunks.set(chunk, (aggregateChunks.get(chunk) ?? 0) + 1);
           }
         }
       }
-      if (scenario === 'agg-sdk' && aggregator.length() > 0) aggregator.flushBufferedRecords(onAggregate);
+      if (aggregator !== undefined && aggregator.length() > 0) aggregator.flushBufferedRecords(onAggregate);
       if (pendingAggregates.length > 0) {
         queue.push({ records: pendingAggregates, chunks: pendingChunks });
         pendingAggregates = [];
@@ -476,7 +480,8 @@ async function withBroker<T>(
 }
 
 async function createStream(url: string, name: string, shards: number): Promise<void> {
-  const client = sdk(url);
+  const client = await sdk(url);
+  const { CreateStreamCommand, DescribeStreamSummaryCommand } = await import('@aws-sdk/client-kinesis');
   await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
   for (;;) {
     const s = await client.send(new DescribeStreamSummaryCommand({ StreamName: name }));
