@@ -43,12 +43,13 @@ export interface NativeBinding {
   ): number;
   lookupShards(hashes: Uint8Array, count: number, rangeEnds: Uint8Array, shardCount: number, out: Uint32Array): void;
   base64Encode(src: Uint8Array, srcOffset: number, length: number, out: Uint8Array, outOffset: number): number;
+  base64Decode(src: Uint8Array, srcOffset: number, length: number, out: Uint8Array, outOffset: number): number;
   /** Process-wide allocator setting (glibc's trim and mmap thresholds); false where it does not apply. */
   retainFreedMemory(trimThreshold: number): boolean;
 }
 
 /** The argument contract this loader speaks (src/addon.cc kBindingAbi). */
-export const BINDING_ABI = 3;
+export const BINDING_ABI = 4;
 
 const FUNCTIONS = [
   'hashPackedKeys',
@@ -59,6 +60,7 @@ const FUNCTIONS = [
   'encodeAggregates',
   'lookupShards',
   'base64Encode',
+  'base64Decode',
   'retainFreedMemory',
 ] as const;
 /** MD5("abc") from RFC 1321's test suite. */

@@ -15,6 +15,7 @@ export function createNativeCodec(binding: NativeBinding): Codec {
     encodeAggregates,
     lookupShards,
     base64Encode,
+    base64Decode,
   } = binding;
   return Object.freeze({
     implementation: 'native',
@@ -92,6 +93,9 @@ export function createNativeCodec(binding: NativeBinding): Codec {
     },
     base64Encode(src: Uint8Array, srcOffset: number, length: number, out: Uint8Array, outOffset: number): number {
       return base64Encode.call(binding, src, srcOffset, length, out, outOffset);
+    },
+    base64Decode(src: Uint8Array, srcOffset: number, length: number, out: Uint8Array, outOffset: number): number {
+      return base64Decode.call(binding, src, srcOffset, length, out, outOffset);
     },
   });
 }

@@ -21,7 +21,7 @@ namespace {
 
 // Bumped whenever an exported function's signature or semantics change, so the loader can reject a
 // stale prebuild instead of calling it with the wrong arguments.
-constexpr uint32_t kBindingAbi = 3;
+constexpr uint32_t kBindingAbi = 4;
 
 std::string Prefixed(const char* function, const char* message) {
   return std::string(function) + ": " + message;
@@ -43,6 +43,7 @@ class ShardlineNative : public Napi::Addon<ShardlineNative> {
                              InstanceMethod("encodeAggregates", &ShardlineNative::EncodeAggregates),
                              InstanceMethod("lookupShards", &ShardlineNative::LookupShards),
                              InstanceMethod("base64Encode", &ShardlineNative::Base64EncodeInto),
+                             InstanceMethod("base64Decode", &ShardlineNative::Base64DecodeInto),
                              InstanceMethod("retainFreedMemory", &ShardlineNative::RetainFreedMemoryCall),
                              InstanceValue("abi", Napi::Number::New(env, kBindingAbi), napi_enumerable),
                          });
@@ -337,32 +338,70 @@ class ShardlineNative : public Napi::Addon<ShardlineNative> {
     return env.Undefined();
   }
 
-  // base64Encode(src: Uint8Array, srcOffset, length, out: Uint8Array, outOffset): characters written
-  Napi::Value Base64EncodeInto(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
+  // The arguments base64Encode and base64Decode share: (src, srcOffset, length, out, outOffset).
+  struct ByteRanges {
+    const uint8_t* src = nullptr;
+    size_t length = 0;
+    uint8_t* out = nullptr;
+    size_t outRoom = 0;
+  };
+
+  // Reads them and checks the source range; `outRoom` is what `out` holds from `outOffset` on.
+  static bool ReadByteRanges(const Napi::CallbackInfo& info, const char* function, ByteRanges* ranges) {
     uint8_t* src = nullptr;
     size_t srcLength = 0;
     size_t srcOffset = 0;
-    size_t length = 0;
     uint8_t* out = nullptr;
     size_t outLength = 0;
     size_t outOffset = 0;
     if (!ReadBytes(info, 0, "src", &src, &srcLength) || !ReadIndex(info, 1, "srcOffset", &srcOffset) ||
-        !ReadIndex(info, 2, "length", &length) || !ReadBytes(info, 3, "out", &out, &outLength) ||
+        !ReadIndex(info, 2, "length", &ranges->length) || !ReadBytes(info, 3, "out", &out, &outLength) ||
         !ReadIndex(info, 4, "outOffset", &outOffset)) {
-      return env.Undefined();
+      return false;
     }
-    if (srcOffset > srcLength || length > srcLength - srcOffset) {
-      ThrowRange(env, "base64Encode: srcOffset + length is past the end of src");
-      return env.Undefined();
+    if (srcOffset > srcLength || ranges->length > srcLength - srcOffset) {
+      return ThrowRange(info.Env(), Prefixed(function, "srcOffset + length is past the end of src").c_str());
     }
-    uint64_t written = Base64Length(length);
-    if (outOffset > outLength || written > outLength - outOffset) {
+    if (outOffset > outLength) {
+      return ThrowRange(info.Env(), Prefixed(function, "outOffset is past the end of out").c_str());
+    }
+    ranges->src = src + srcOffset;
+    ranges->out = out + outOffset;
+    ranges->outRoom = outLength - outOffset;
+    return true;
+  }
+
+  // base64Encode(src: Uint8Array, srcOffset, length, out: Uint8Array, outOffset): characters written
+  Napi::Value Base64EncodeInto(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    ByteRanges r;
+    if (!ReadByteRanges(info, "base64Encode", &r)) return env.Undefined();
+    uint64_t written = Base64Length(r.length);
+    if (written > r.outRoom) {
       ThrowRange(env, "base64Encode: out is too small for the encoded bytes");
       return env.Undefined();
     }
-    Base64Encode(src + srcOffset, length, out + outOffset);
+    Base64Encode(r.src, r.length, r.out);
     return Napi::Number::New(env, static_cast<double>(written));
+  }
+
+  // base64Decode(src: Uint8Array, srcOffset, length, out: Uint8Array, outOffset): bytes written, or -1
+  // when the text is not canonical standard base64
+  Napi::Value Base64DecodeInto(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    ByteRanges r;
+    if (!ReadByteRanges(info, "base64Decode", &r)) return env.Undefined();
+    uint64_t decoded = Base64DecodedLength(r.src, r.length);
+    if (decoded > r.outRoom) {
+      ThrowRange(env, "base64Decode: out is too small for the decoded bytes");
+      return env.Undefined();
+    }
+    // A target sharing memory with the text could overwrite characters before they are read.
+    if (decoded > 0 && r.out < r.src + r.length && r.src < r.out + decoded) {
+      ThrowRange(env, "base64Decode: src and out overlap");
+      return env.Undefined();
+    }
+    return Napi::Number::New(env, static_cast<double>(Base64Decode(r.src, r.length, r.out)));
   }
 
   // retainFreedMemory(trimThreshold: number): boolean, whether the allocator took the settings

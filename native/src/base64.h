@@ -1,5 +1,6 @@
-// Standard base64 (RFC 4648 alphabet, '=' padding) straight into caller memory, so a PutRecords body
-// needs no intermediate JS string per aggregate. Header-only: it is compiled into addon.cc.
+// Standard base64 (RFC 4648 alphabet, '=' padding) straight into caller memory, both ways: a PutRecords
+// body needs no intermediate JS string per aggregate, and the broker decodes record data from the
+// request body into storage without one. Header-only: it is compiled into addon.cc.
 #ifndef SHARDLINE_NATIVE_BASE64_H_
 #define SHARDLINE_NATIVE_BASE64_H_
 
@@ -74,7 +75,111 @@ inline bool HasAvx2() {
 
 #endif  // SHARDLINE_BASE64_AVX2
 
+// Character -> 6-bit value, 0xff for anything outside the standard alphabet ('=' included).
+struct ValueTable {
+  uint8_t values[256];
+  ValueTable() {
+    std::memset(values, 0xff, sizeof values);
+    for (int i = 0; i < 64; i++) values[static_cast<uint8_t>(kAlphabet[i])] = static_cast<uint8_t>(i);
+  }
+};
+
+inline const ValueTable& Values() {
+  static const ValueTable table;
+  return table;
+}
+
+#ifdef SHARDLINE_BASE64_AVX2
+
+// 32 characters become 24 bytes per step. A character is valid when the class bits of its low nibble
+// and of its high nibble share none: each high nibble has one class (2: '+' '/', 3: digits, 4 and 6:
+// letters from 1, 5 and 7: letters up to 0xA, all others: nothing), and a low nibble carries the
+// classes it is invalid in. Values come from adding a per-high-nibble offset ('/' shifted to row 1);
+// two multiply-adds pack four 6-bit values into 24 bits per 32-bit lane. The loop keeps 12 characters
+// in hand so that each 32-byte store stays inside the decoded length, and stops at a step holding an
+// invalid character, which the scalar loop then reports. Returns the characters consumed.
+__attribute__((target("avx2"))) inline size_t DecodeAvx2(const uint8_t* src, size_t length, uint8_t* out) {
+  const __m256i lutHi = _mm256_setr_epi8(0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10,
+                                         0x10, 0x10, 0x10, 0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10,
+                                         0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
+  const __m256i lutLo = _mm256_setr_epi8(0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1a, 0x1b,
+                                         0x1b, 0x1b, 0x1a, 0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+                                         0x13, 0x1a, 0x1b, 0x1b, 0x1b, 0x1a);
+  const __m256i lutRoll = _mm256_setr_epi8(0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 19, 4, -65,
+                                           -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
+  // Per 128-bit half: the three bytes of each lane, most significant first, then 4 unused.
+  const __m256i pack = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1, 2, 1, 0, 6, 5, 4, 10, 9,
+                                        8, 14, 13, 12, -1, -1, -1, -1);
+  const __m256i join = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 3, 7);
+  const __m256i nibble = _mm256_set1_epi8(0x0f);
+  const __m256i slash = _mm256_set1_epi8('/');
+  size_t i = 0;
+  for (; i + 44 <= length; i += 32) {
+    __m256i in = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + i));
+    __m256i hi = _mm256_and_si256(_mm256_srli_epi32(in, 4), nibble);
+    __m256i lo = _mm256_and_si256(in, nibble);
+    if (!_mm256_testz_si256(_mm256_shuffle_epi8(lutLo, lo), _mm256_shuffle_epi8(lutHi, hi))) break;
+    __m256i row = _mm256_add_epi8(hi, _mm256_cmpeq_epi8(in, slash));
+    __m256i values = _mm256_add_epi8(in, _mm256_shuffle_epi8(lutRoll, row));
+    __m256i pairs = _mm256_maddubs_epi16(values, _mm256_set1_epi32(0x01400140));
+    __m256i lanes = _mm256_madd_epi16(pairs, _mm256_set1_epi32(0x00011000));
+    __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(lanes, pack), join);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i / 4 * 3), bytes);
+  }
+  return i;
+}
+
+#endif  // SHARDLINE_BASE64_AVX2
+
 }  // namespace base64_detail
+
+// Trailing '=' of `length` characters of base64 that count as padding: up to two, at a length divisible by 4.
+inline size_t Base64Padding(const uint8_t* src, size_t length) {
+  if (length == 0 || length % 4 != 0 || src[length - 1] != '=') return 0;
+  return src[length - 2] == '=' ? 2 : 1;
+}
+
+// Bytes that `length` characters of base64 decode to: three per four characters, less the padding.
+inline uint64_t Base64DecodedLength(const uint8_t* src, size_t length) {
+  return static_cast<uint64_t>(length - Base64Padding(src, length)) * 3 / 4;
+}
+
+// Decodes standard base64 (RFC 4648 alphabet) into `out`, which holds Base64DecodedLength bytes, and
+// returns the bytes written, or -1 when the text is not canonical: a character outside the alphabet, a
+// '=' other than padding, or a single character left over. Unpadded text is accepted, and so are set bits
+// in the last character beyond the data (Buffer ignores them too). After -1, `out` holds partial output.
+inline int64_t Base64Decode(const uint8_t* src, size_t length, uint8_t* out) {
+  const size_t n = length - Base64Padding(src, length);
+  if (n % 4 == 1) return -1;
+  size_t i = 0;
+  uint8_t* o = out;
+#ifdef SHARDLINE_BASE64_AVX2
+  if (n >= 44 && base64_detail::HasAvx2()) {
+    i = base64_detail::DecodeAvx2(src, n, out);
+    o += i / 4 * 3;
+  }
+#endif
+  const uint8_t* values = base64_detail::Values().values;
+  for (; i + 4 <= n; i += 4) {
+    uint32_t a = values[src[i]], b = values[src[i + 1]], c = values[src[i + 2]], d = values[src[i + 3]];
+    if (((a | b | c | d) & 0x80) != 0) return -1;
+    uint32_t v = (a << 18) | (b << 12) | (c << 6) | d;
+    o[0] = static_cast<uint8_t>(v >> 16);
+    o[1] = static_cast<uint8_t>(v >> 8);
+    o[2] = static_cast<uint8_t>(v);
+    o += 3;
+  }
+  const size_t rest = n - i;
+  if (rest > 0) {
+    uint32_t a = values[src[i]], b = values[src[i + 1]], c = rest == 3 ? values[src[i + 2]] : 0;
+    if (((a | b | c) & 0x80) != 0) return -1;
+    uint32_t v = (a << 18) | (b << 12) | (c << 6);
+    o[0] = static_cast<uint8_t>(v >> 16);
+    if (rest == 3) o[1] = static_cast<uint8_t>(v >> 8);
+    o += rest - 1;
+  }
+  return o - out;
+}
 
 // Writes Base64Length(length) characters of `src` to `out`. Callers have checked both lengths.
 inline void Base64Encode(const uint8_t* src, size_t length, uint8_t* out) {

@@ -89,14 +89,14 @@ describe('loadCodec', () => {
   it('refuses a module with the wrong shape or ABI', () => {
     const fake = join(dir, 'fake.cjs');
     const fns =
-      'hashPackedKeys(){}, hashMessages(){}, hashRanges(){}, aggregateSize(){}, encodeAggregate(){}, encodeAggregates(){}, lookupShards(){}, base64Encode(){}, retainFreedMemory(){}';
+      'hashPackedKeys(){}, hashMessages(){}, hashRanges(){}, aggregateSize(){}, encodeAggregate(){}, encodeAggregates(){}, lookupShards(){}, base64Encode(){}, base64Decode(){}, retainFreedMemory(){}';
     writeFileSync(fake, `module.exports = { abi: 1, ${fns} };`);
     expect(() => loadCodec({ env, nativeBinding: fake })).toThrow(/binding ABI 1/);
     const wrongHash = join(dir, 'wrong-hash.cjs');
-    writeFileSync(wrongHash, `module.exports = { abi: 3, ${fns} };`);
+    writeFileSync(wrongHash, `module.exports = { abi: 4, ${fns} };`);
     expect(() => loadCodec({ env, nativeBinding: wrongHash })).toThrow(/self-test/);
     const partial = join(dir, 'partial.cjs');
-    writeFileSync(partial, 'module.exports = { abi: 3 };');
+    writeFileSync(partial, 'module.exports = { abi: 4 };');
     expect(() => loadCodec({ env, nativeBinding: partial })).toThrow(/hashPackedKeys/);
     // A binary from before encodeAggregates (ABI 1's five functions) is refused by name.
     const older = join(dir, 'older.cjs');
@@ -109,6 +109,10 @@ describe('loadCodec', () => {
     const abi2 = join(dir, 'abi2.cjs');
     writeFileSync(abi2, `module.exports = { abi: 2, ${fns.replace(', retainFreedMemory(){}', '')} };`);
     expect(() => loadCodec({ env, nativeBinding: abi2 })).toThrow(/retainFreedMemory/);
+    // An ABI 3 binary has no base64Decode and is refused by name.
+    const abi3 = join(dir, 'abi3.cjs');
+    writeFileSync(abi3, `module.exports = { abi: 3, ${fns.replace(' base64Decode(){},', '')} };`);
+    expect(() => loadCodec({ env, nativeBinding: abi3 })).toThrow(/base64Decode/);
   });
 
   it('SHARDLINE_NATIVE=0 selects the TypeScript codec silently, even over an explicit binding', () => {

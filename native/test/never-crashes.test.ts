@@ -224,6 +224,31 @@ describe('the raw addon never crashes on malformed input', () => {
     );
   });
 
+  it('base64Decode: the source range, the output room and overlap are checked', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(40),
+        fc.oneof(fc.nat(45), fc.constantFrom(2 ** 32, 2 ** 53 - 1)),
+        fc.oneof(fc.nat(45), fc.constantFrom(2 ** 32, 2 ** 53 - 1)),
+        fc.nat(40),
+        fc.oneof(fc.nat(45), fc.constantFrom(2 ** 32, 2 ** 53 - 1)),
+        fc.boolean(),
+        (srcLength, srcOffset, length, outLength, outOffset, shared) => {
+          // Text of 'A's (no padding): it decodes to 3 × length / 4 bytes, rounded down.
+          const backing = new Uint8Array(Math.max(srcLength, outLength)).fill(0x41);
+          const src = shared ? backing.subarray(0, srcLength) : new Uint8Array(srcLength).fill(0x41);
+          const out = shared ? backing.subarray(0, outLength) : new Uint8Array(outLength);
+          const result = callSafely(() => raw.base64Decode(src, srcOffset, length, out, outOffset));
+          const decoded = Math.floor((3 * length) / 4);
+          const inBounds = srcOffset + length <= srcLength && outOffset + decoded <= outLength;
+          const overlap = shared && decoded > 0 && outOffset < srcOffset + length && srcOffset < outOffset + decoded;
+          expect(result).toBe(inBounds && !overlap ? 'ok' : 'threw');
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('wrong argument types anywhere throw', () => {
     const good = {
       hashPackedKeys: [new Uint8Array(1), Uint32Array.of(0, 1), 1, new Uint8Array(16)],
@@ -254,6 +279,7 @@ describe('the raw addon never crashes on malformed input', () => {
       ],
       lookupShards: [new Uint8Array(16), 1, new Uint8Array(16), 1, new Uint32Array(1)],
       base64Encode: [new Uint8Array(3), 0, 3, new Uint8Array(4), 0],
+      base64Decode: [Uint8Array.of(0x51, 0x55, 0x4a, 0x44), 0, 4, new Uint8Array(3), 0],
       retainFreedMemory: [256 * 1024 * 1024],
       hashMessages: [[new Uint8Array(3), new Uint8Array(70)], new Uint8Array(32)],
       hashRanges: [new Uint8Array(80), Uint32Array.of(0, 5), Uint32Array.of(5, 80), 2, new Uint8Array(32)],

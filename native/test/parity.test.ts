@@ -158,6 +158,43 @@ describe('native and TypeScript codecs are byte-identical', () => {
     );
   });
 
+  it('base64 decoding of valid and damaged text at arbitrary offsets', () => {
+    const alphabet = Buffer.from(
+      'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n\0\x80\xff',
+      'latin1',
+    );
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 400 }),
+        fc.nat(3),
+        fc.array(fc.tuple(fc.nat(600), fc.nat(alphabet.length - 1)), { maxLength: 3 }),
+        fc.nat(8),
+        fc.boolean(),
+        (data, trim, damage, start, padded) => {
+          // Padded or unpadded base64 of the data, some characters trimmed off or replaced.
+          let text = Buffer.from(data).toString('base64');
+          if (!padded) text = text.replace(/=+$/, '');
+          text = text.slice(0, Math.max(0, text.length - trim));
+          const src = Buffer.alloc(start + text.length + 2, 0x41);
+          src.write(text, start, 'latin1');
+          for (const [at, pick] of damage)
+            if (text.length > 0) src[start + (at % text.length)] = alphabet[pick] as number;
+          const size = Math.floor((3 * text.length) / 4) + 5;
+          const fromNative = new Uint8Array(size).fill(0x2e);
+          const fromTypescript = new Uint8Array(size).fill(0x2e);
+          const written = native.base64Decode(src, start, text.length, fromNative, 2);
+          expect(typescriptCodec.base64Decode(src, start, text.length, fromTypescript, 2)).toBe(written);
+          if (written >= 0) {
+            expect(hexOf(fromNative)).toBe(hexOf(fromTypescript));
+            const node = Buffer.from(src.toString('latin1', start, start + text.length), 'base64');
+            expect(hexOf(fromNative.subarray(2, 2 + written))).toBe(hexOf(node));
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it('shard lookups over random sorted ends', () => {
     fc.assert(
       fc.property(

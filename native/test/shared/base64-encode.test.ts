@@ -1,17 +1,7 @@
 import { getCodec } from '@shardline/native';
 import { describe, expect, it } from 'vitest';
 import { expectedImplementation } from '../support/expected-implementation.js';
-
-// RFC 4648 section 10 test vectors.
-const VECTORS = [
-  ['', ''],
-  ['f', 'Zg=='],
-  ['fo', 'Zm8='],
-  ['foo', 'Zm9v'],
-  ['foob', 'Zm9vYg=='],
-  ['fooba', 'Zm9vYmE='],
-  ['foobar', 'Zm9vYmFy'],
-] as const;
+import { RFC4648_VECTORS } from '../support/rfc4648-vectors.js';
 
 describe('codec base64Encode', () => {
   const codec = getCodec();
@@ -20,7 +10,7 @@ describe('codec base64Encode', () => {
     expect(codec.implementation).toBe(expectedImplementation());
   });
 
-  it.each(VECTORS)('encodes %j as %j', (text, encoded) => {
+  it.each(RFC4648_VECTORS)('encodes %j as %j', (text, encoded) => {
     const out = new Uint8Array(12).fill(0x2e);
     expect(codec.base64Encode(Buffer.from(text, 'latin1'), 0, text.length, out, 2)).toBe(encoded.length);
     expect(Buffer.from(out).toString('latin1')).toBe(`..${encoded}${'.'.repeat(10 - encoded.length)}`);

@@ -1,6 +1,5 @@
 import { hash } from 'node:crypto';
-import type { Codec } from '@shardline/core';
-import { getCodec } from '@shardline/native';
+import { nativeCodec } from './native-codec.js';
 import type { Shard } from './shard.js';
 import type { Stream } from './stream.js';
 
@@ -10,28 +9,13 @@ import type { Stream } from './stream.js';
  * the pure-TypeScript MD5 of the fallback codec.
  */
 export class KeyHasher {
-  #codec: Codec | null | undefined;
   #bytes = Buffer.allocUnsafe(64 * 1024);
   #offsets = new Uint32Array(501);
   #digests = Buffer.allocUnsafe(500 * 16);
 
-  #native(): Codec | null {
-    if (this.#codec === undefined) {
-      let codec: Codec | null = null;
-      try {
-        const loaded = getCodec();
-        if (loaded.implementation === 'native') codec = loaded;
-      } catch {
-        codec = null;
-      }
-      this.#codec = codec;
-    }
-    return this.#codec;
-  }
-
   /** Sets `shards[i]` for every `keys[i]` that is a string (entries left undefined were routed otherwise). */
   route(stream: Stream, keys: readonly (string | undefined)[], shards: Shard[]): void {
-    const codec = keys.length > 1 ? this.#native() : null;
+    const codec = keys.length > 1 ? nativeCodec() : null;
     if (codec === null) {
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i];

@@ -65,4 +65,17 @@ export interface Codec {
    * not overlap.
    */
   base64Encode(src: Uint8Array, srcOffset: number, length: number, out: Uint8Array, outOffset: number): number;
+
+  /**
+   * Decodes the characters src[srcOffset .. srcOffset + length) as standard base64 (RFC 4648 alphabet)
+   * into `out` at `outOffset` and returns the number of bytes written, or -1 when the text is not
+   * canonical: a character outside the alphabet, a '=' other than one or two final ones at a length
+   * divisible by 4, or a single character left over (length % 4 == 1 once padding is removed). Unpadded
+   * text is accepted, and set bits beyond the data in the last character are ignored, as Buffer does.
+   * After -1 the output range holds partial output. The output range is
+   * [outOffset, outOffset + decodedLength), where decodedLength is 3 × (length − padding) / 4 rounded
+   * down; throws RangeError when the source range or the output range is out of bounds, or when they
+   * share memory.
+   */
+  base64Decode(src: Uint8Array, srcOffset: number, length: number, out: Uint8Array, outOffset: number): number;
 }

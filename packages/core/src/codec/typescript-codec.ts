@@ -424,6 +424,40 @@ function base64Encode(src: Uint8Array, srcOffset: number, length: number, out: U
   return written;
 }
 
+const EQUALS = 0x3d;
+/** Canonical standard base64 once padding is removed: the alphabet only, never a single leftover character. */
+const BASE64_TEXT = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2,3})?$/;
+
+function base64Padding(src: Uint8Array, start: number, length: number): number {
+  if (length === 0 || length % 4 !== 0 || src[start + length - 1] !== EQUALS) return 0;
+  return src[start + length - 2] === EQUALS ? 2 : 1;
+}
+
+function base64Decode(src: Uint8Array, srcOffset: number, length: number, out: Uint8Array, outOffset: number): number {
+  if (!(src instanceof Uint8Array)) throw new RangeError('base64Decode needs a Uint8Array source');
+  if (!(out instanceof Uint8Array)) throw new RangeError('base64Decode needs a Uint8Array output');
+  checkIndex(srcOffset, 'source offset');
+  checkIndex(length, 'length');
+  checkIndex(outOffset, 'output offset');
+  if (srcOffset > src.length || length > src.length - srcOffset) {
+    throw new RangeError(`source range ${srcOffset} + ${length} is past the end of ${src.length} bytes`);
+  }
+  const text = length - base64Padding(src, srcOffset, length);
+  const decoded = Math.floor((text * 3) / 4);
+  if (outOffset > out.length || decoded > out.length - outOffset) {
+    throw new RangeError(`base64 output needs ${decoded} bytes at offset ${outOffset}; the buffer holds ${out.length}`);
+  }
+  const read = src.byteOffset + srcOffset;
+  const write = out.byteOffset + outOffset;
+  if (decoded > 0 && src.buffer === out.buffer && write < read + length && read < write + decoded) {
+    throw new RangeError('base64Decode: the source and output ranges share memory');
+  }
+  // Node decodes only from strings: one latin1 copy of the text (its canonical form is ASCII).
+  const chars = Buffer.from(src.buffer, read, text).toString('latin1');
+  if (!BASE64_TEXT.test(chars)) return -1;
+  return Buffer.from(out.buffer, write, decoded).write(chars, 0, decoded, 'base64');
+}
+
 /** The pure TypeScript Codec: always available, byte-identical to the native one. */
 export const typescriptCodec: Codec = Object.freeze({
   implementation: 'typescript',
@@ -435,4 +469,5 @@ export const typescriptCodec: Codec = Object.freeze({
   encodeAggregates,
   lookupShards,
   base64Encode,
+  base64Decode,
 });
