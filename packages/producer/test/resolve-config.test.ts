@@ -15,6 +15,7 @@ describe('resolveConfig', () => {
     expect(config.rateLimit).toBe(150);
     expect(config.maxConnections).toBe(24);
     expect(config.minRequestsInFlight).toBe(4);
+    expect(config.sendWorkers).toBe(2);
     expect(config.requestTimeout).toBe(6_000);
     expect(config.endpoint).toBe('https://kinesis.eu-west-1.amazonaws.com');
     expect(Object.isFrozen(config)).toBe(true);
@@ -33,6 +34,9 @@ describe('resolveConfig', () => {
     [{ maxConnections: 0 }, /maxConnections/],
     [{ minRequestsInFlight: -1 }, /minRequestsInFlight/],
     [{ minRequestsInFlight: 257 }, /minRequestsInFlight/],
+    [{ sendWorkers: 0 }, /sendWorkers must be an integer in 1\.\.16/],
+    [{ sendWorkers: 17 }, /sendWorkers/],
+    [{ sendWorkers: 1.5 }, /sendWorkers/],
     [{ aggregationEnabled: 'yes' }, /aggregationEnabled/],
     [{ whenFull: 'drop' }, /whenFull/],
     [{ sendThread: 'pool' }, /sendThread/],

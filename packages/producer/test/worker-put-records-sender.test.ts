@@ -149,6 +149,36 @@ describe('WorkerPutRecordsSender', () => {
     await expect(sender.send(request('worker'))).rejects.toThrow(/closing/);
   });
 
+  it('counts a request as busy until its thread reports the body written', async () => {
+    const { sender } = senderWith();
+    try {
+      const answered = sender.send(request('worker'));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(sender.busy).toBe(1);
+      await answered;
+      expect(sender.busy).toBe(0);
+    } finally {
+      await sender.close();
+    }
+    const silent = senderWith(standIn('worker-never-answers.mjs')).sender;
+    const written = senderWith(standIn('worker-sends-never-answers.mjs')).sender;
+    try {
+      const pending = [silent.send(request('worker')), written.send(request('worker'))];
+      for (const p of pending) p.catch(() => {});
+      await new Promise((resolve) => setImmediate(resolve));
+      expect([silent.busy, written.busy]).toEqual([1, 1]);
+      const deadline = Date.now() + 5_000;
+      while (written.busy > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      // No report: still waiting for the thread's CPU. A report: written, though unanswered.
+      expect(silent.busy).toBe(1);
+      expect(written.busy).toBe(0);
+    } finally {
+      await silent.close();
+      await written.close();
+    }
+    expect(silent.busy).toBe(0);
+  });
+
   it('fails a request as a non-retriable CredentialsError when the provider fails', async () => {
     const fallback = new StubSender();
     const sender = new WorkerPutRecordsSender(

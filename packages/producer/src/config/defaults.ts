@@ -45,6 +45,11 @@ export const DEFAULTS = Object.freeze({
    * (sizing), packs and settles records. 'main': all of it on the calling thread, and no extra thread.
    */
   sendThread: 'worker' as 'worker' | 'main',
+  /**
+   * With sendThread 'worker': how many worker threads share the PutRecords. Each request goes to the one
+   * with the fewest in flight, and each has ceil(maxConnections / sendWorkers) connections.
+   */
+  sendWorkers: 2,
   /** First retry delay; doubles per attempt, with jitter. */
   retryInitialBackoff: 100,
   /** Cap on the retry delay. */

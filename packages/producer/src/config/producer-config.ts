@@ -43,6 +43,8 @@ export interface ProducerConfig {
   readonly protocol?: 'json' | 'cbor';
   /** Where PutRecords bodies are encoded, signed and sent: a worker thread, or the thread calling put(). */
   readonly sendThread?: 'worker' | 'main';
+  /** With sendThread 'worker': worker threads sharing the PutRecords (each takes the next request when least busy). */
+  readonly sendWorkers?: number;
   readonly retryInitialBackoff?: number;
   readonly retryMaxBackoff?: number;
   readonly shardMapRefreshInterval?: number;
@@ -73,6 +75,7 @@ export interface ResolvedProducerConfig {
   readonly ordered: boolean;
   readonly protocol: 'json' | 'cbor';
   readonly sendThread: 'worker' | 'main';
+  readonly sendWorkers: number;
   readonly retryInitialBackoff: number;
   readonly retryMaxBackoff: number;
   readonly shardMapRefreshInterval: number;

@@ -23,6 +23,7 @@ const INTEGER_RANGES = Object.freeze({
   retryMaxBackoff: [1, 3_600_000],
   shardMapRefreshInterval: [0, MAX_INT],
   metricsInterval: [0, MAX_INT],
+  sendWorkers: [1, 16],
 } as const);
 
 const BOOLEANS = ['aggregationEnabled', 'failIfThrottled', 'ordered'] as const;

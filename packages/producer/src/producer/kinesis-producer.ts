@@ -44,6 +44,7 @@ import { InlinePutRecordsSender } from '../transport/inline-put-records-sender.j
 import { KinesisTransport, type PutRecordsResponse } from '../transport/kinesis-transport.js';
 import { PACKED_AGGREGATED, PackedRequest } from '../transport/packed-request.js';
 import type { PutRecordsSender } from '../transport/put-records-sender.js';
+import { PutRecordsSenderPool } from '../transport/put-records-sender-pool.js';
 import { WorkerPutRecordsSender } from '../transport/worker-put-records-sender.js';
 import { producerChannels } from './producer-channels.js';
 import { createProducerWritable, type WritableOptions } from './producer-writable.js';
@@ -115,16 +116,7 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
     this.#transport = new KinesisTransport({ endpoint, region, credentials, maxConnections, requestTimeout });
     const cbor = this.config.protocol === 'cbor';
     const inline = new InlinePutRecordsSender(this.#transport, this.#codec, cbor, maxConnections);
-    this.#sender =
-      this.config.sendThread === 'worker'
-        ? new WorkerPutRecordsSender(
-            { endpoint, region, maxConnections, requestTimeout, cbor },
-            credentials,
-            inline,
-            (reason) =>
-              this.#logger.warn({ reason }, 'PutRecords worker thread could not start; sending from this thread'),
-          )
-        : inline;
+    this.#sender = this.config.sendThread === 'worker' ? this.#workers(credentials, inline) : inline;
     this.#queue = new PQueue({ concurrency: this.config.maxConnections });
     this.#budget = new BufferBudget(this.config.maxBufferedBytes, this.config.maxBufferedRecords);
     this.#metrics = new ProducerMetrics(Date.now());
@@ -300,6 +292,31 @@ export class KinesisProducer extends EventEmitter<ProducerEvents> {
     acceptUserRecord(record, epoch, capturedResolve);
     pipeline.accept(record);
     return promise;
+  }
+
+  /** sendWorkers PutRecords threads (no more than maxConnections), sharing the connections. */
+  #workers(credentials: ProducerCredentials | CredentialsProvider, inline: PutRecordsSender): PutRecordsSender {
+    const { endpoint, region, maxConnections, requestTimeout, protocol, sendWorkers } = this.config;
+    const count = Math.min(sendWorkers, maxConnections);
+    const init = {
+      endpoint,
+      region,
+      maxConnections: Math.ceil(maxConnections / count),
+      requestTimeout,
+      cbor: protocol === 'cbor',
+    };
+    let warned = false;
+    const onFallback = (reason: string): void => {
+      // Every thread that cannot start says the same: once is enough.
+      if (warned) return;
+      warned = true;
+      this.#logger.warn({ reason }, 'PutRecords worker thread could not start; sending from this thread');
+    };
+    const senders = Array.from(
+      { length: count },
+      () => new WorkerPutRecordsSender(init, credentials, inline, onFallback),
+    );
+    return count === 1 ? (senders[0] as PutRecordsSender) : new PutRecordsSenderPool(senders, init.maxConnections);
   }
 
   #pipelineFor(streamName: string): StreamPipeline {

@@ -38,6 +38,15 @@ export interface PutRecordsWorkerAnswer {
   readonly error?: TransferableError;
 }
 
+/**
+ * Worker to producer thread: the thread has written and signed the request's body and handed it to its
+ * connection pool, and every request that reached it before has got as far: its CPU work is done.
+ */
+export interface PutRecordsWorkerSent {
+  readonly type: 'sent';
+  readonly id: number;
+}
+
 /** Worker to producer thread, once: it loaded and listens for requests. */
 export interface PutRecordsWorkerReady {
   readonly type: 'ready';

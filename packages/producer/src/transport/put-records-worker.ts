@@ -14,6 +14,7 @@ import type {
   PutRecordsWorkerInit,
   PutRecordsWorkerReady,
   PutRecordsWorkerRequest,
+  PutRecordsWorkerSent,
 } from './put-records-worker-protocol.js';
 import { toTransferableError } from './transferable-error.js';
 
@@ -49,6 +50,9 @@ port.on('message', (message: PutRecordsWorkerRequest | PutRecordsWorkerForget) =
   if (message.arrays !== undefined) packed.adoptArrays(message.arrays);
   packed.adoptHeader(message.header);
   const id = message.id;
+  // By the check phase, this request's body (and that of every request queued with it) is written and
+  // signed: the producer thread counts it as no longer waiting for this thread's CPU.
+  setImmediate(() => port.postMessage({ type: 'sent', id } satisfies PutRecordsWorkerSent));
   sender.send(packed).then(
     (response) => port.postMessage({ type: 'answer', id, response } satisfies PutRecordsWorkerAnswer),
     (error: unknown) =>

@@ -11,6 +11,7 @@ import type {
   PutRecordsWorkerInit,
   PutRecordsWorkerReady,
   PutRecordsWorkerRequest,
+  PutRecordsWorkerSent,
 } from './put-records-worker-protocol.js';
 import { fromTransferableError } from './transferable-error.js';
 
@@ -18,6 +19,8 @@ interface Pending {
   readonly packed: PackedRequest;
   readonly resolve: (response: PutRecordsResponse) => void;
   readonly reject: (error: unknown) => void;
+  /** The thread has not yet reported the body written and signed. */
+  busy: boolean;
 }
 
 /**
@@ -44,6 +47,7 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
   #nextSlot = 0;
   #nextId = 0;
   #closed = false;
+  #busy = 0;
 
   constructor(
     init: PutRecordsWorkerInit,
@@ -58,6 +62,11 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
     this.#credentials = credentials;
     this.#fallback = fallback;
     this.#onFallback = onFallback;
+  }
+
+  /** Requests handed to the thread whose bodies it has not yet written and signed. */
+  get busy(): number {
+    return this.#busy;
   }
 
   async send(packed: PackedRequest): Promise<PutRecordsResponse> {
@@ -91,7 +100,8 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
         );
         return;
       }
-      this.#pending.set(id, { packed, resolve, reject });
+      this.#pending.set(id, { packed, resolve, reject, busy: true });
+      this.#busy++;
       if (this.#pending.size === 1) worker.ref();
     });
   }
@@ -150,8 +160,9 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
     worker.unref();
     // 'online' comes even for an entry point that fails to load; the thread's own message does not.
     let ready = false;
-    worker.on('message', (message: PutRecordsWorkerAnswer | PutRecordsWorkerReady) => {
+    worker.on('message', (message: PutRecordsWorkerAnswer | PutRecordsWorkerSent | PutRecordsWorkerReady) => {
       if (message.type === 'ready') ready = true;
+      else if (message.type === 'sent') this.#onSent(message.id);
       else this.#onAnswer(worker, message);
     });
     // Requests are failed or handed over only once the thread has exited: a thread still running could
@@ -171,7 +182,15 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
     return worker;
   }
 
+  #onSent(id: number): void {
+    const pending = this.#pending.get(id);
+    if (pending === undefined || !pending.busy) return;
+    pending.busy = false;
+    this.#busy--;
+  }
+
   #onAnswer(worker: Worker, answer: PutRecordsWorkerAnswer): void {
+    this.#onSent(answer.id);
     const pending = this.#pending.get(answer.id);
     if (pending === undefined) return;
     this.#pending.delete(answer.id);
@@ -189,6 +208,7 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
       this.#onFallback(reason);
       const pending = [...this.#pending.values()];
       this.#pending.clear();
+      this.#busy = 0;
       for (const { packed, resolve, reject } of pending) this.#fallback.send(packed).then(resolve, reject);
     }
     this.#failPending(`its thread stopped (${reason})`);
@@ -197,6 +217,7 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
   #failPending(reason: string): void {
     const pending = [...this.#pending.values()];
     this.#pending.clear();
+    this.#busy = 0;
     for (const { reject } of pending) {
       reject(new NetworkError(`PutRecords got no answer: ${reason}; whether Kinesis stored it is unknown`));
     }
