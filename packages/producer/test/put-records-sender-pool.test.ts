@@ -5,9 +5,11 @@ import { type PooledSender, PutRecordsSenderPool } from '../src/transport/put-re
 
 const ANSWER: PutRecordsResponse = { Records: [] };
 
-/** A sender whose busy count the test sets, holding each request until the test answers it. */
+const MIB = 1024 * 1024;
+
+/** A sender whose backlog the test sets, holding each request until the test answers it. */
 class FakeSender implements PooledSender {
-  busy = 0;
+  busyBytes = 0;
   readonly received: PackedRequest[] = [];
   readonly forgotten: PackedRequest[] = [];
   readonly #answers: ((fail: boolean) => void)[] = [];
@@ -37,19 +39,23 @@ class FakeSender implements PooledSender {
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('PutRecordsSenderPool', () => {
-  it('sends to the first sender while it has no body to write, and to the least busy otherwise', async () => {
+  it('sends to the first sender while its backlog is under 2 MiB, and to the one with the least otherwise', async () => {
     const [a, b, c] = [new FakeSender(), new FakeSender(), new FakeSender()];
     const pool = new PutRecordsSenderPool([a, b, c], 8);
+    a.busyBytes = 2 * MIB - 1;
     void pool.send(new PackedRequest());
     void pool.send(new PackedRequest());
     expect([a.received.length, b.received.length, c.received.length]).toEqual([2, 0, 0]);
-    a.busy = 2;
-    b.busy = 1;
+    a.busyBytes = 5 * MIB;
+    b.busyBytes = 3 * MIB;
+    c.busyBytes = 4 * MIB;
     void pool.send(new PackedRequest());
-    expect([a.received.length, b.received.length, c.received.length]).toEqual([2, 0, 1]);
-    c.busy = 1;
+    expect([a.received.length, b.received.length, c.received.length]).toEqual([2, 1, 0]);
+    b.busyBytes = 2 * MIB - 1;
+    c.busyBytes = 0;
+    // The first one under the limit takes it, even with a later one idle.
     void pool.send(new PackedRequest());
-    expect([a.received.length, b.received.length, c.received.length]).toEqual([2, 1, 1]);
+    expect([a.received.length, b.received.length, c.received.length]).toEqual([2, 2, 0]);
   });
 
   it('skips a sender whose connections are all in flight, until one of its requests settles', async () => {

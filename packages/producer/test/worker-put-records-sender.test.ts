@@ -152,11 +152,14 @@ describe('WorkerPutRecordsSender', () => {
   it('counts a request as busy until its thread reports the body written', async () => {
     const { sender } = senderWith();
     try {
-      const answered = sender.send(request('worker'));
+      const packed = request('worker');
+      const answered = sender.send(packed);
       await new Promise((resolve) => setImmediate(resolve));
       expect(sender.busy).toBe(1);
+      expect(sender.busyBytes).toBe(packed.bytes);
+      expect(packed.bytes).toBeGreaterThan(0);
       await answered;
-      expect(sender.busy).toBe(0);
+      expect([sender.busy, sender.busyBytes]).toEqual([0, 0]);
     } finally {
       await sender.close();
     }
@@ -172,6 +175,7 @@ describe('WorkerPutRecordsSender', () => {
       // No report: still waiting for the thread's CPU. A report: written, though unanswered.
       expect(silent.busy).toBe(1);
       expect(written.busy).toBe(0);
+      expect(written.busyBytes).toBe(0);
     } finally {
       await silent.close();
       await written.close();

@@ -21,6 +21,8 @@ interface Pending {
   readonly reject: (error: unknown) => void;
   /** The thread has not yet reported the body written and signed. */
   busy: boolean;
+  /** The request's size as collectionMaxSize counts it. */
+  readonly bytes: number;
 }
 
 /**
@@ -48,6 +50,7 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
   #nextId = 0;
   #closed = false;
   #busy = 0;
+  #busyBytes = 0;
 
   constructor(
     init: PutRecordsWorkerInit,
@@ -67,6 +70,11 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
   /** Requests handed to the thread whose bodies it has not yet written and signed. */
   get busy(): number {
     return this.#busy;
+  }
+
+  /** Their sizes (partition keys and data), summed: how much writing the thread still has ahead of it. */
+  get busyBytes(): number {
+    return this.#busyBytes;
   }
 
   async send(packed: PackedRequest): Promise<PutRecordsResponse> {
@@ -100,8 +108,9 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
         );
         return;
       }
-      this.#pending.set(id, { packed, resolve, reject, busy: true });
+      this.#pending.set(id, { packed, resolve, reject, busy: true, bytes: packed.bytes });
       this.#busy++;
+      this.#busyBytes += packed.bytes;
       if (this.#pending.size === 1) worker.ref();
     });
   }
@@ -187,6 +196,7 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
     if (pending === undefined || !pending.busy) return;
     pending.busy = false;
     this.#busy--;
+    this.#busyBytes -= pending.bytes;
   }
 
   #onAnswer(worker: Worker, answer: PutRecordsWorkerAnswer): void {
@@ -209,6 +219,7 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
       const pending = [...this.#pending.values()];
       this.#pending.clear();
       this.#busy = 0;
+      this.#busyBytes = 0;
       for (const { packed, resolve, reject } of pending) this.#fallback.send(packed).then(resolve, reject);
     }
     this.#failPending(`its thread stopped (${reason})`);
@@ -218,6 +229,7 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
     const pending = [...this.#pending.values()];
     this.#pending.clear();
     this.#busy = 0;
+    this.#busyBytes = 0;
     for (const { reject } of pending) {
       reject(new NetworkError(`PutRecords got no answer: ${reason}; whether Kinesis stored it is unknown`));
     }
