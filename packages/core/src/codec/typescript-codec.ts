@@ -404,15 +404,27 @@ function checkIndex(value: number, name: string): void {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`invalid ${name} ${String(value)}`);
 }
 
-function base64Encode(src: Uint8Array, srcOffset: number, length: number, out: Uint8Array, outOffset: number): number {
-  if (!(src instanceof Uint8Array)) throw new RangeError('base64Encode needs a Uint8Array source');
-  if (!(out instanceof Uint8Array)) throw new RangeError('base64Encode needs a Uint8Array output');
+/** The arguments base64Encode and base64Decode share: types, indexes, and the source range within `src`. */
+function checkByteRanges(
+  name: string,
+  src: Uint8Array,
+  srcOffset: number,
+  length: number,
+  out: Uint8Array,
+  outOffset: number,
+): void {
+  if (!(src instanceof Uint8Array)) throw new RangeError(`${name} needs a Uint8Array source`);
+  if (!(out instanceof Uint8Array)) throw new RangeError(`${name} needs a Uint8Array output`);
   checkIndex(srcOffset, 'source offset');
   checkIndex(length, 'length');
   checkIndex(outOffset, 'output offset');
   if (srcOffset > src.length || length > src.length - srcOffset) {
     throw new RangeError(`source range ${srcOffset} + ${length} is past the end of ${src.length} bytes`);
   }
+}
+
+function base64Encode(src: Uint8Array, srcOffset: number, length: number, out: Uint8Array, outOffset: number): number {
+  checkByteRanges('base64Encode', src, srcOffset, length, out, outOffset);
   const written = 4 * Math.ceil(length / 3);
   if (outOffset > out.length || written > out.length - outOffset) {
     throw new RangeError(`base64 output needs ${written} bytes at offset ${outOffset}; the buffer holds ${out.length}`);
@@ -434,14 +446,7 @@ function base64Padding(src: Uint8Array, start: number, length: number): number {
 }
 
 function base64Decode(src: Uint8Array, srcOffset: number, length: number, out: Uint8Array, outOffset: number): number {
-  if (!(src instanceof Uint8Array)) throw new RangeError('base64Decode needs a Uint8Array source');
-  if (!(out instanceof Uint8Array)) throw new RangeError('base64Decode needs a Uint8Array output');
-  checkIndex(srcOffset, 'source offset');
-  checkIndex(length, 'length');
-  checkIndex(outOffset, 'output offset');
-  if (srcOffset > src.length || length > src.length - srcOffset) {
-    throw new RangeError(`source range ${srcOffset} + ${length} is past the end of ${src.length} bytes`);
-  }
+  checkByteRanges('base64Decode', src, srcOffset, length, out, outOffset);
   const text = length - base64Padding(src, srcOffset, length);
   const decoded = Math.floor((text * 3) / 4);
   if (outOffset > out.length || decoded > out.length - outOffset) {
