@@ -19,10 +19,8 @@ interface Pending {
   readonly packed: PackedRequest;
   readonly resolve: (response: PutRecordsResponse) => void;
   readonly reject: (error: unknown) => void;
-  /** The thread has not yet reported the body written and signed. */
-  busy: boolean;
-  /** The request's size as collectionMaxSize counts it. */
-  readonly bytes: number;
+  /** The request's size as collectionMaxSize counts it until the thread reports its body written and signed, then 0. */
+  unwritten: number;
 }
 
 /**
@@ -49,7 +47,6 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
   #nextSlot = 0;
   #nextId = 0;
   #closed = false;
-  #busy = 0;
   #busyBytes = 0;
 
   constructor(
@@ -67,12 +64,10 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
     this.#onFallback = onFallback;
   }
 
-  /** Requests handed to the thread whose bodies it has not yet written and signed. */
-  get busy(): number {
-    return this.#busy;
-  }
-
-  /** Their sizes (partition keys and data), summed: how much writing the thread still has ahead of it. */
+  /**
+   * Sizes (partition keys and data) of the requests handed to the thread whose bodies it has not yet
+   * written and signed: how much writing it still has ahead of it.
+   */
   get busyBytes(): number {
     return this.#busyBytes;
   }
@@ -108,8 +103,7 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
         );
         return;
       }
-      this.#pending.set(id, { packed, resolve, reject, busy: true, bytes: packed.bytes });
-      this.#busy++;
+      this.#pending.set(id, { packed, resolve, reject, unwritten: packed.bytes });
       this.#busyBytes += packed.bytes;
       if (this.#pending.size === 1) worker.ref();
     });
@@ -193,10 +187,9 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
 
   #onSent(id: number): void {
     const pending = this.#pending.get(id);
-    if (pending === undefined || !pending.busy) return;
-    pending.busy = false;
-    this.#busy--;
-    this.#busyBytes -= pending.bytes;
+    if (pending === undefined) return;
+    this.#busyBytes -= pending.unwritten;
+    pending.unwritten = 0;
   }
 
   #onAnswer(worker: Worker, answer: PutRecordsWorkerAnswer): void {
@@ -218,8 +211,6 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
       this.#onFallback(reason);
       const pending = [...this.#pending.values()];
       this.#pending.clear();
-      this.#busy = 0;
-      this.#busyBytes = 0;
       for (const { packed, resolve, reject } of pending) this.#fallback.send(packed).then(resolve, reject);
     }
     this.#failPending(`its thread stopped (${reason})`);
@@ -228,7 +219,6 @@ export class WorkerPutRecordsSender implements PutRecordsSender {
   #failPending(reason: string): void {
     const pending = [...this.#pending.values()];
     this.#pending.clear();
-    this.#busy = 0;
     this.#busyBytes = 0;
     for (const { reject } of pending) {
       reject(new NetworkError(`PutRecords got no answer: ${reason}; whether Kinesis stored it is unknown`));
